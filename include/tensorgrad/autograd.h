@@ -1,0 +1,110 @@
+// Reverse-mode automatic differentiation, as PyTorch does it: ops record Nodes (grad_fn) that point
+// at the nodes of their inputs; backward() walks that graph once in reverse topological order.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tensorgrad/tensor.h"
+
+namespace tg {
+namespace autograd {
+
+struct Node;
+
+// Where a gradient goes: input `input_nr` of node `function`.
+struct Edge {
+  std::shared_ptr<Node> function;
+  uint32_t input_nr = 0;
+  bool is_valid() const { return function != nullptr; }
+};
+
+using tensor_list = std::vector<Tensor>;
+using variable_list = std::vector<Tensor>;
+
+// A step of the backward graph. Subclasses implement apply(): gradients w.r.t. the node's outputs
+// in, gradients w.r.t. its inputs out (one per next edge, undefined where none flows).
+struct Node : std::enable_shared_from_this<Node> {
+  Node();
+  virtual ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  virtual std::string name() const = 0;
+  virtual tensor_list apply(tensor_list&& grads) = 0;
+  // Drops what the node saved for backward; called after a backward without retain_graph.
+  virtual void release_variables() {}
+
+  tensor_list operator()(tensor_list&& grads) { return apply(std::move(grads)); }
+  const std::vector<Edge>& next_functions() const { return next_edges_; }
+  const Edge& next_edge(size_t i) const { return next_edges_[i]; }
+  size_t num_inputs() const { return next_edges_.size(); }
+  size_t num_outputs() const { return num_outputs_; }
+  uint64_t sequence_nr() const { return sequence_nr_; }
+
+  // Shape and dtype of each input, so the engine can sum a broadcast gradient back to it.
+  struct InputMeta {
+    DimVector sizes;
+    ScalarType dtype = kFloat;
+  };
+
+  std::vector<Edge> next_edges_;
+  std::vector<InputMeta> input_meta_;
+  size_t num_outputs_ = 1;
+  uint64_t sequence_nr_;
+  // Hooks on the gradient of output `nr` before apply() sees it (register_hook, retain_grad).
+  struct PreHook {
+    uint32_t output_nr;
+    unsigned id;
+    std::function<Tensor(const Tensor&)> fn;
+    bool is_retain_grad = false;
+  };
+  std::vector<PreHook> pre_hooks_;
+  // Set by the engine while it runs; not part of the graph.
+  int64_t engine_slot_ = -1;
+};
+
+// Gradients of outputs w.r.t. inputs, without touching any .grad(). grad_outputs may be empty for
+// scalar outputs. Undefined entries are returned for unused inputs when allow_unused is true.
+tensor_list grad(const tensor_list& outputs, const tensor_list& inputs,
+                 const tensor_list& grad_outputs = {}, std::optional<bool> retain_graph = std::nullopt,
+                 bool create_graph = false, bool allow_unused = false);
+
+void backward(const tensor_list& tensors, const tensor_list& grad_tensors = {},
+              std::optional<bool> retain_graph = std::nullopt, bool create_graph = false,
+              const tensor_list& inputs = {});
+
+// Thread-local switch for recording graphs.
+struct GradMode {
+  static bool is_enabled();
+  static void set_enabled(bool enabled);
+};
+
+}  // namespace autograd
+
+// Turns graph recording off (or on) for the lifetime of the guard, on this thread only.
+class AutoGradMode {
+ public:
+  explicit AutoGradMode(bool enabled) : prev_(autograd::GradMode::is_enabled()) {
+    autograd::GradMode::set_enabled(enabled);
+  }
+  ~AutoGradMode() { autograd::GradMode::set_enabled(prev_); }
+  AutoGradMode(const AutoGradMode&) = delete;
+  AutoGradMode& operator=(const AutoGradMode&) = delete;
+
+ private:
+  bool prev_;
+};
+
+class NoGradGuard : public AutoGradMode {
+ public:
+  NoGradGuard() : AutoGradMode(false) {}
+};
+
+inline bool is_grad_enabled() { return autograd::GradMode::is_enabled(); }
+inline void set_grad_enabled(bool e) { autograd::GradMode::set_enabled(e); }
+
+}  // namespace tg

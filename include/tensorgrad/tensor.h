@@ -1,0 +1,482 @@
+// tg::Tensor: a cheap handle to a strided n-dimensional array with PyTorch's autograd metadata.
+// Copies of a Tensor share the same data (as in libtorch); views share storage with their base.
+// Every op here is also a free function in namespace tg.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <vector>
+
+#include "tensorgrad/array_ref.h"
+#include "tensorgrad/error.h"
+#include "tensorgrad/scalar_type.h"
+
+namespace tg {
+
+struct TensorImpl;
+class Tensor;
+class Generator;
+namespace autograd {
+struct Node;
+}
+
+using TensorList = ArrayRef<Tensor>;
+
+class Tensor {
+ public:
+  Tensor() = default;
+  explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
+  Tensor(const Tensor&) = default;
+  Tensor(Tensor&&) noexcept = default;
+  // Assigning to a named tensor rebinds the handle; assigning to a temporary such as `x[0]`
+  // writes into the viewed elements, as in libtorch.
+  Tensor& operator=(const Tensor& o) & = default;
+  Tensor& operator=(Tensor&& o) & noexcept = default;
+  Tensor& operator=(const Tensor& src) &&;
+  Tensor& operator=(const Scalar& v) &&;
+
+  bool defined() const { return impl_ != nullptr; }
+  TensorImpl* unsafeGetTensorImpl() const { return impl_.get(); }
+  const std::shared_ptr<TensorImpl>& impl() const { return impl_; }
+  bool is_same(const Tensor& o) const { return impl_ == o.impl_; }
+  long use_count() const { return impl_.use_count(); }
+
+  // ---- inspecting
+  int64_t dim() const;
+  int64_t ndimension() const { return dim(); }
+  int64_t size(int64_t d) const;
+  int64_t stride(int64_t d) const;
+  IntArrayRef sizes() const;
+  IntArrayRef strides() const;
+  int64_t numel() const;
+  int64_t storage_offset() const;
+  ScalarType scalar_type() const;
+  ScalarType dtype() const { return scalar_type(); }
+  TensorOptions options() const;
+  Device device() const { return Device(kCPU); }
+  bool is_cuda() const { return false; }
+  bool is_floating_point() const;
+  bool is_contiguous() const;
+  size_t element_size() const;
+  Scalar item() const;
+  template <typename T>
+  T item() const {
+    return item().to<T>();
+  }
+  template <typename T>
+  T* data_ptr() const;
+  void* data_ptr() const;
+  Tensor operator[](int64_t i) const { return select(0, i); }
+  Tensor operator[](const Tensor& index) const;
+  std::string toString() const;
+
+  // ---- views and shape
+  Tensor reshape(IntArrayRef shape) const;
+  Tensor view(IntArrayRef shape) const;
+  Tensor view_as(const Tensor& o) const { return view(o.sizes()); }
+  Tensor reshape_as(const Tensor& o) const { return reshape(o.sizes()); }
+  Tensor flatten(int64_t start_dim = 0, int64_t end_dim = -1) const;
+  Tensor squeeze() const;
+  Tensor squeeze(int64_t d) const;
+  Tensor unsqueeze(int64_t d) const;
+  Tensor t() const;
+  Tensor transpose(int64_t d0, int64_t d1) const;
+  Tensor permute(IntArrayRef dims) const;
+  Tensor expand(IntArrayRef sizes) const;
+  Tensor expand_as(const Tensor& o) const { return expand(o.sizes()); }
+  Tensor contiguous() const;
+  Tensor select(int64_t d, int64_t i) const;
+  Tensor slice(int64_t d = 0, std::optional<int64_t> start = std::nullopt,
+               std::optional<int64_t> end = std::nullopt, int64_t step = 1) const;
+  Tensor narrow(int64_t d, int64_t start, int64_t length) const;
+  Tensor index_select(int64_t d, const Tensor& index) const;
+  std::vector<Tensor> chunk(int64_t chunks, int64_t d = 0) const;
+  std::vector<Tensor> split(int64_t split_size, int64_t d = 0) const;
+  Tensor sum_to_size(IntArrayRef sizes) const;
+
+  // ---- arithmetic
+  Tensor add(const Tensor& o, const Scalar& alpha = 1) const;
+  Tensor add(const Scalar& o, const Scalar& alpha = 1) const;
+  Tensor sub(const Tensor& o, const Scalar& alpha = 1) const;
+  Tensor sub(const Scalar& o, const Scalar& alpha = 1) const;
+  Tensor mul(const Tensor& o) const;
+  Tensor mul(const Scalar& o) const;
+  Tensor div(const Tensor& o) const;
+  Tensor div(const Scalar& o) const;
+  Tensor& add_(const Tensor& o, const Scalar& alpha = 1);
+  Tensor& add_(const Scalar& o, const Scalar& alpha = 1);
+  Tensor& sub_(const Tensor& o, const Scalar& alpha = 1);
+  Tensor& sub_(const Scalar& o, const Scalar& alpha = 1);
+  Tensor& mul_(const Tensor& o);
+  Tensor& mul_(const Scalar& o);
+  Tensor& div_(const Tensor& o);
+  Tensor& div_(const Scalar& o);
+  Tensor& addcmul_(const Tensor& a, const Tensor& b, const Scalar& value = 1);
+  Tensor& addcdiv_(const Tensor& a, const Tensor& b, const Scalar& value = 1);
+  Tensor& lerp_(const Tensor& end, const Scalar& weight);
+  Tensor& clamp_(std::optional<Scalar> min, std::optional<Scalar> max = std::nullopt);
+  Tensor& sqrt_();
+  Tensor& neg_();
+  Tensor pow(const Tensor& e) const;
+  Tensor pow(const Scalar& e) const;
+  Tensor sqrt() const;
+  Tensor rsqrt() const;
+  Tensor square() const;
+  Tensor exp() const;
+  Tensor log() const;
+  Tensor log1p() const;
+  Tensor sin() const;
+  Tensor cos() const;
+  Tensor tan() const;
+  Tensor tanh() const;
+  Tensor sigmoid() const;
+  Tensor relu() const;
+  Tensor abs() const;
+  Tensor neg() const;
+  Tensor sign() const;
+  Tensor reciprocal() const;
+  Tensor clamp(std::optional<Scalar> min, std::optional<Scalar> max = std::nullopt) const;
+  Tensor clamp_min(const Scalar& min) const { return clamp(min, std::nullopt); }
+  Tensor clamp_max(const Scalar& max) const { return clamp(std::nullopt, max); }
+  Tensor maximum(const Tensor& o) const;
+  Tensor minimum(const Tensor& o) const;
+  Tensor softmax(int64_t d, std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor log_softmax(int64_t d, std::optional<ScalarType> dtype = std::nullopt) const;
+
+  // ---- reductions
+  Tensor sum(std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor sum(IntArrayRef dims, bool keepdim = false,
+             std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor mean(std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor mean(IntArrayRef dims, bool keepdim = false,
+              std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor prod(std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor prod(int64_t d, bool keepdim = false, std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor max() const;
+  Tensor min() const;
+  std::tuple<Tensor, Tensor> max(int64_t d, bool keepdim = false) const;
+  std::tuple<Tensor, Tensor> min(int64_t d, bool keepdim = false) const;
+  Tensor amax(IntArrayRef dims = {}, bool keepdim = false) const;
+  Tensor amin(IntArrayRef dims = {}, bool keepdim = false) const;
+  Tensor argmax(std::optional<int64_t> d = std::nullopt, bool keepdim = false) const;
+  Tensor argmin(std::optional<int64_t> d = std::nullopt, bool keepdim = false) const;
+  Tensor norm(const Scalar& p = 2) const;
+  Tensor norm(const Scalar& p, IntArrayRef dims, bool keepdim = false) const;
+  Tensor var(bool unbiased = true) const;
+  Tensor var(IntArrayRef dims, bool unbiased = true, bool keepdim = false) const;
+  Tensor std(bool unbiased = true) const;
+  Tensor std(IntArrayRef dims, bool unbiased = true, bool keepdim = false) const;
+
+  // ---- linear algebra
+  Tensor matmul(const Tensor& o) const;
+  Tensor mm(const Tensor& o) const;
+  Tensor bmm(const Tensor& o) const;
+  Tensor dot(const Tensor& o) const;
+  Tensor addmm(const Tensor& m1, const Tensor& m2, const Scalar& beta = 1,
+               const Scalar& alpha = 1) const;
+
+  // ---- comparison (bool results, never differentiable)
+  Tensor eq(const Tensor& o) const;
+  Tensor eq(const Scalar& o) const;
+  Tensor ne(const Tensor& o) const;
+  Tensor ne(const Scalar& o) const;
+  Tensor lt(const Tensor& o) const;
+  Tensor lt(const Scalar& o) const;
+  Tensor le(const Tensor& o) const;
+  Tensor le(const Scalar& o) const;
+  Tensor gt(const Tensor& o) const;
+  Tensor gt(const Scalar& o) const;
+  Tensor ge(const Tensor& o) const;
+  Tensor ge(const Scalar& o) const;
+  Tensor isnan() const;
+  Tensor isfinite() const;
+  Tensor logical_not() const;
+  bool allclose(const Tensor& o, double rtol = 1e-5, double atol = 1e-8,
+                bool equal_nan = false) const;
+  bool equal(const Tensor& o) const;
+  Tensor any() const;
+  Tensor all() const;
+
+  // ---- in-place fills and copies
+  Tensor& zero_();
+  Tensor& fill_(const Scalar& v);
+  Tensor& copy_(const Tensor& src, bool non_blocking = false);
+  Tensor& uniform_(double from = 0, double to = 1, Generator* gen = nullptr);
+  Tensor& normal_(double mean = 0, double std = 1, Generator* gen = nullptr);
+  Tensor clone() const;
+  Tensor to(ScalarType t, bool non_blocking = false, bool copy = false) const;
+  Tensor to(Device d, ScalarType t, bool non_blocking = false, bool copy = false) const;
+  Tensor to(Device d) const { return *this; }
+  Tensor to(const TensorOptions& o, bool non_blocking = false, bool copy = false) const;
+  Tensor cpu() const { return *this; }
+  Tensor toType(ScalarType t) const { return to(t); }
+  Tensor type_as(const Tensor& o) const { return to(o.scalar_type()); }
+
+  // ---- autograd
+  bool requires_grad() const;
+  Tensor& requires_grad_(bool r = true);
+  Tensor& set_requires_grad(bool r);
+  bool is_leaf() const;
+  // The accumulated gradient; undefined until a backward pass reaches this leaf. The returned
+  // handle aliases the stored one, so `x.grad().zero_()` clears it in place.
+  Tensor& mutable_grad() const;
+  const Tensor& grad() const;
+  const std::shared_ptr<autograd::Node>& grad_fn() const;
+  uint32_t output_nr() const;
+  int64_t _version() const;
+  void retain_grad() const;
+  bool retains_grad() const;
+  Tensor detach() const;
+  Tensor& detach_();
+  Tensor data() const { return detach(); }
+  // Registers fn to run on this tensor's gradient during backward; fn may return a replacement
+  // gradient (Tensor) or nothing (void). Returns a handle for remove_hook.
+  template <typename F>
+  unsigned register_hook(F&& fn) const;
+  void remove_hook(unsigned handle) const;
+  void backward(const Tensor& gradient = {}, std::optional<bool> retain_graph = std::nullopt,
+                bool create_graph = false,
+                std::optional<std::vector<Tensor>> inputs = std::nullopt) const;
+
+ private:
+  unsigned register_hook_impl(std::function<Tensor(const Tensor&)> fn) const;
+  std::shared_ptr<TensorImpl> impl_;
+};
+
+template <typename F>
+unsigned Tensor::register_hook(F&& fn) const {
+  using R = std::invoke_result_t<F, Tensor>;
+  if constexpr (std::is_void_v<R>) {
+    return register_hook_impl([f = std::forward<F>(fn)](const Tensor& g) {
+      f(g);
+      return Tensor();
+    });
+  } else {
+    return register_hook_impl(std::function<Tensor(const Tensor&)>(std::forward<F>(fn)));
+  }
+}
+
+std::ostream& operator<<(std::ostream& os, const Tensor& t);
+
+// ---- nested braced lists, for tg::tensor({{1., 2.}, {3., 4.}})
+class TensorDataContainer {
+ public:
+  template <typename T, std::enable_if_t<std::is_arithmetic_v<T>, int> = 0>
+  TensorDataContainer(T v) : scalar_(v), is_scalar_(true) {}  // NOLINT
+  TensorDataContainer(std::initializer_list<TensorDataContainer> l);  // NOLINT
+  template <typename T, std::enable_if_t<std::is_arithmetic_v<T>, int> = 0>
+  TensorDataContainer(const std::vector<T>& v) {  // NOLINT
+    sizes_.push_back(static_cast<int64_t>(v.size()));
+    for (const T& x : v) values_.emplace_back(x);
+    type_ = v.empty() ? Scalar(T()).type() : values_[0].type();
+  }
+  Tensor to_tensor(const TensorOptions& options) const;
+  IntArrayRef sizes() const { return sizes_; }
+
+ private:
+  Scalar scalar_;
+  bool is_scalar_ = false;
+  DimVector sizes_;
+  std::vector<Scalar> values_;
+  ScalarType type_ = kFloat;
+};
+
+// ---- factories
+Tensor tensor(const TensorDataContainer& data, const TensorOptions& options = {});
+Tensor scalar_tensor(const Scalar& v, const TensorOptions& options = {});
+Tensor empty(IntArrayRef sizes, const TensorOptions& options = {});
+Tensor zeros(IntArrayRef sizes, const TensorOptions& options = {});
+Tensor ones(IntArrayRef sizes, const TensorOptions& options = {});
+Tensor full(IntArrayRef sizes, const Scalar& value, const TensorOptions& options = {});
+Tensor eye(int64_t n, const TensorOptions& options = {});
+Tensor eye(int64_t n, int64_t m, const TensorOptions& options = {});
+Tensor arange(const Scalar& end, const TensorOptions& options = {});
+Tensor arange(const Scalar& start, const Scalar& end, const TensorOptions& options = {});
+Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step,
+              const TensorOptions& options = {});
+Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps,
+                const TensorOptions& options = {});
+Tensor rand(IntArrayRef sizes, const TensorOptions& options = {});
+Tensor rand(IntArrayRef sizes, Generator* gen, const TensorOptions& options = {});
+Tensor randn(IntArrayRef sizes, const TensorOptions& options = {});
+Tensor randn(IntArrayRef sizes, Generator* gen, const TensorOptions& options = {});
+Tensor randint(int64_t low, int64_t high, IntArrayRef sizes, const TensorOptions& options = kLong);
+Tensor randint(int64_t high, IntArrayRef sizes, const TensorOptions& options = kLong);
+Tensor randperm(int64_t n, const TensorOptions& options = kLong);
+Tensor randperm(int64_t n, Generator* gen, const TensorOptions& options = kLong);
+Tensor empty_like(const Tensor& t, const TensorOptions& options = {});
+Tensor zeros_like(const Tensor& t, const TensorOptions& options = {});
+Tensor ones_like(const Tensor& t, const TensorOptions& options = {});
+Tensor full_like(const Tensor& t, const Scalar& v, const TensorOptions& options = {});
+Tensor rand_like(const Tensor& t, const TensorOptions& options = {});
+Tensor randn_like(const Tensor& t, const TensorOptions& options = {});
+// Wraps memory the caller owns (no copy); the caller keeps it alive as long as the tensor.
+Tensor from_blob(void* data, IntArrayRef sizes, const TensorOptions& options = {});
+Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides,
+                 const TensorOptions& options = {});
+
+// ---- free functions mirroring the methods
+Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha = 1);
+Tensor add(const Tensor& a, const Scalar& b, const Scalar& alpha = 1);
+Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha = 1);
+Tensor sub(const Tensor& a, const Scalar& b, const Scalar& alpha = 1);
+Tensor mul(const Tensor& a, const Tensor& b);
+Tensor mul(const Tensor& a, const Scalar& b);
+Tensor div(const Tensor& a, const Tensor& b);
+Tensor div(const Tensor& a, const Scalar& b);
+Tensor pow(const Tensor& a, const Tensor& e);
+Tensor pow(const Tensor& a, const Scalar& e);
+Tensor pow(const Scalar& a, const Tensor& e);
+Tensor sqrt(const Tensor& x);
+Tensor rsqrt(const Tensor& x);
+Tensor square(const Tensor& x);
+Tensor exp(const Tensor& x);
+Tensor log(const Tensor& x);
+Tensor log1p(const Tensor& x);
+Tensor sin(const Tensor& x);
+Tensor cos(const Tensor& x);
+Tensor tan(const Tensor& x);
+Tensor tanh(const Tensor& x);
+Tensor sigmoid(const Tensor& x);
+Tensor relu(const Tensor& x);
+Tensor abs(const Tensor& x);
+Tensor neg(const Tensor& x);
+Tensor sign(const Tensor& x);
+Tensor reciprocal(const Tensor& x);
+Tensor clamp(const Tensor& x, std::optional<Scalar> min, std::optional<Scalar> max = std::nullopt);
+Tensor clamp_min(const Tensor& x, const Scalar& min);
+Tensor clamp_max(const Tensor& x, const Scalar& max);
+Tensor maximum(const Tensor& a, const Tensor& b);
+Tensor minimum(const Tensor& a, const Tensor& b);
+Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
+Tensor where(const Tensor& cond, const Tensor& a, const Scalar& b);
+Tensor where(const Tensor& cond, const Scalar& a, const Tensor& b);
+Tensor softmax(const Tensor& x, int64_t d, std::optional<ScalarType> dtype = std::nullopt);
+Tensor log_softmax(const Tensor& x, int64_t d, std::optional<ScalarType> dtype = std::nullopt);
+
+Tensor sum(const Tensor& x, std::optional<ScalarType> dtype = std::nullopt);
+Tensor sum(const Tensor& x, IntArrayRef dims, bool keepdim = false,
+           std::optional<ScalarType> dtype = std::nullopt);
+Tensor mean(const Tensor& x, std::optional<ScalarType> dtype = std::nullopt);
+Tensor mean(const Tensor& x, IntArrayRef dims, bool keepdim = false,
+            std::optional<ScalarType> dtype = std::nullopt);
+Tensor prod(const Tensor& x, std::optional<ScalarType> dtype = std::nullopt);
+Tensor prod(const Tensor& x, int64_t d, bool keepdim = false,
+            std::optional<ScalarType> dtype = std::nullopt);
+Tensor max(const Tensor& x);
+Tensor min(const Tensor& x);
+std::tuple<Tensor, Tensor> max(const Tensor& x, int64_t d, bool keepdim = false);
+std::tuple<Tensor, Tensor> min(const Tensor& x, int64_t d, bool keepdim = false);
+Tensor amax(const Tensor& x, IntArrayRef dims = {}, bool keepdim = false);
+Tensor amin(const Tensor& x, IntArrayRef dims = {}, bool keepdim = false);
+Tensor argmax(const Tensor& x, std::optional<int64_t> d = std::nullopt, bool keepdim = false);
+Tensor argmin(const Tensor& x, std::optional<int64_t> d = std::nullopt, bool keepdim = false);
+Tensor norm(const Tensor& x, const Scalar& p = 2);
+Tensor norm(const Tensor& x, const Scalar& p, IntArrayRef dims, bool keepdim = false);
+Tensor var(const Tensor& x, bool unbiased = true);
+Tensor var(const Tensor& x, IntArrayRef dims, bool unbiased = true, bool keepdim = false);
+Tensor std(const Tensor& x, bool unbiased = true);
+Tensor std(const Tensor& x, IntArrayRef dims, bool unbiased = true, bool keepdim = false);
+
+Tensor matmul(const Tensor& a, const Tensor& b);
+Tensor mm(const Tensor& a, const Tensor& b);
+Tensor bmm(const Tensor& a, const Tensor& b);
+Tensor dot(const Tensor& a, const Tensor& b);
+Tensor addmm(const Tensor& self, const Tensor& m1, const Tensor& m2, const Scalar& beta = 1,
+             const Scalar& alpha = 1);
+
+Tensor reshape(const Tensor& x, IntArrayRef shape);
+Tensor flatten(const Tensor& x, int64_t start_dim = 0, int64_t end_dim = -1);
+Tensor squeeze(const Tensor& x);
+Tensor squeeze(const Tensor& x, int64_t d);
+Tensor unsqueeze(const Tensor& x, int64_t d);
+Tensor t(const Tensor& x);
+Tensor transpose(const Tensor& x, int64_t d0, int64_t d1);
+Tensor permute(const Tensor& x, IntArrayRef dims);
+Tensor select(const Tensor& x, int64_t d, int64_t i);
+Tensor narrow(const Tensor& x, int64_t d, int64_t start, int64_t length);
+Tensor index_select(const Tensor& x, int64_t d, const Tensor& index);
+Tensor cat(TensorList tensors, int64_t d = 0);
+Tensor stack(TensorList tensors, int64_t d = 0);
+std::vector<Tensor> chunk(const Tensor& x, int64_t chunks, int64_t d = 0);
+std::vector<Tensor> split(const Tensor& x, int64_t split_size, int64_t d = 0);
+// The shape that a and b broadcast to, or a tg::Error naming op and both shapes.
+DimVector infer_size(IntArrayRef a, IntArrayRef b, const char* op = "broadcast");
+
+Tensor eq(const Tensor& a, const Tensor& b);
+Tensor ne(const Tensor& a, const Tensor& b);
+Tensor lt(const Tensor& a, const Tensor& b);
+Tensor le(const Tensor& a, const Tensor& b);
+Tensor gt(const Tensor& a, const Tensor& b);
+Tensor ge(const Tensor& a, const Tensor& b);
+Tensor isnan(const Tensor& x);
+Tensor isfinite(const Tensor& x);
+Tensor logical_not(const Tensor& x);
+bool allclose(const Tensor& a, const Tensor& b, double rtol = 1e-5, double atol = 1e-8,
+              bool equal_nan = false);
+bool equal(const Tensor& a, const Tensor& b);
+
+// ---- operators
+Tensor operator-(const Tensor& x);
+Tensor operator+(const Tensor& a, const Tensor& b);
+Tensor operator-(const Tensor& a, const Tensor& b);
+Tensor operator*(const Tensor& a, const Tensor& b);
+Tensor operator/(const Tensor& a, const Tensor& b);
+Tensor operator+(const Tensor& a, const Scalar& b);
+Tensor operator-(const Tensor& a, const Scalar& b);
+Tensor operator*(const Tensor& a, const Scalar& b);
+Tensor operator/(const Tensor& a, const Scalar& b);
+Tensor operator+(const Scalar& a, const Tensor& b);
+Tensor operator-(const Scalar& a, const Tensor& b);
+Tensor operator*(const Scalar& a, const Tensor& b);
+Tensor operator/(const Scalar& a, const Tensor& b);
+Tensor& operator+=(Tensor& a, const Tensor& b);
+Tensor& operator-=(Tensor& a, const Tensor& b);
+Tensor& operator*=(Tensor& a, const Tensor& b);
+Tensor& operator/=(Tensor& a, const Tensor& b);
+Tensor& operator+=(Tensor& a, const Scalar& b);
+Tensor& operator-=(Tensor& a, const Scalar& b);
+Tensor& operator*=(Tensor& a, const Scalar& b);
+Tensor& operator/=(Tensor& a, const Scalar& b);
+Tensor operator==(const Tensor& a, const Tensor& b);
+Tensor operator!=(const Tensor& a, const Tensor& b);
+Tensor operator<(const Tensor& a, const Tensor& b);
+Tensor operator<=(const Tensor& a, const Tensor& b);
+Tensor operator>(const Tensor& a, const Tensor& b);
+Tensor operator>=(const Tensor& a, const Tensor& b);
+Tensor operator==(const Tensor& a, const Scalar& b);
+Tensor operator!=(const Tensor& a, const Scalar& b);
+Tensor operator<(const Tensor& a, const Scalar& b);
+Tensor operator<=(const Tensor& a, const Scalar& b);
+Tensor operator>(const Tensor& a, const Scalar& b);
+Tensor operator>=(const Tensor& a, const Scalar& b);
+Tensor operator~(const Tensor& x);
+Tensor operator&(const Tensor& a, const Tensor& b);
+Tensor operator|(const Tensor& a, const Tensor& b);
+
+// ---- threads and devices
+void set_num_threads(int n);
+int get_num_threads();
+namespace cuda {
+inline bool is_available() { return false; }
+inline int device_count() { return 0; }
+}  // namespace cuda
+
+// Printing options, like torch.set_printoptions.
+struct PrintOptions {
+  int precision = 4;
+  int64_t threshold = 1000;
+  int64_t edgeitems = 3;
+  int linewidth = 80;
+};
+void set_printoptions(const PrintOptions& options);
+PrintOptions get_printoptions();
+
+}  // namespace tg

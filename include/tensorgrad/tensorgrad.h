@@ -1,0 +1,10 @@
+// tensorgrad: PyTorch's tensors, autograd, nn and optim in small, fast C++, spelled like libtorch.
+// Include this one header; everything lives in namespace tg.
+#pragma once
+
+#include "tensorgrad/array_ref.h"
+#include "tensorgrad/autograd.h"
+#include "tensorgrad/error.h"
+#include "tensorgrad/random.h"
+#include "tensorgrad/scalar_type.h"
+#include "tensorgrad/tensor.h"

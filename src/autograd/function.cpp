@@ -1,0 +1,152 @@
+#include "autograd/function.h"
+
+#include <atomic>
+
+#include "tensorgrad/autograd.h"
+
+namespace tg::autograd {
+
+namespace {
+thread_local bool grad_mode_enabled = true;
+std::atomic<uint64_t> next_sequence_nr{0};
+}  // namespace
+
+bool GradMode::is_enabled() { return grad_mode_enabled; }
+void GradMode::set_enabled(bool e) { grad_mode_enabled = e; }
+
+Node::Node() : sequence_nr_(next_sequence_nr.fetch_add(1, std::memory_order_relaxed)) {}
+Node::~Node() = default;
+
+// Leaves that require grad send their gradient here; it runs the leaf's hooks and adds the
+// gradient into .grad().
+struct AccumulateGrad final : Node {
+  explicit AccumulateGrad(std::shared_ptr<TensorImpl> v) : variable(std::move(v)) {}
+  std::string name() const override { return "torch::autograd::AccumulateGrad"; }
+  tensor_list apply(tensor_list&& grads) override;
+  std::shared_ptr<TensorImpl> variable;
+};
+
+tensor_list AccumulateGrad::apply(tensor_list&& grads) {
+  Tensor g = std::move(grads[0]);
+  if (!g.defined()) return {};
+  auto& meta = variable->meta();
+  for (auto& [id, hook] : meta.leaf_hooks) {
+    Tensor r = hook(g);
+    if (r.defined()) g = r;
+  }
+  Tensor& acc = meta.grad;
+  if (!acc.defined()) {
+    if (GradMode::is_enabled()) {
+      acc = g;
+    } else {
+      // Keep the incoming buffer when nobody else can see it; otherwise own a copy, so later
+      // in-place accumulation never writes into another tensor's memory.
+      auto* gi = impl_of(g);
+      bool exclusive = g.use_count() == 1 && gi->storage.use_count() == 1 && gi->contiguous &&
+                       !gi->autograd;
+      acc = exclusive ? g : g.detach().clone();
+    }
+  } else if (GradMode::is_enabled()) {
+    acc = acc + g;
+  } else {
+    acc.add_(g);
+  }
+  return {};
+}
+
+std::shared_ptr<Node> grad_accumulator(const Tensor& t) {
+  auto& meta = impl_of(t)->meta();
+  if (auto acc = meta.grad_accumulator.lock()) return acc;
+  auto acc = std::make_shared<AccumulateGrad>(t.impl());
+  acc->input_meta_.push_back({impl_of(t)->sizes, impl_of(t)->dtype});
+  meta.grad_accumulator = acc;
+  return acc;
+}
+
+bool is_accumulate_grad(const Node* n) { return dynamic_cast<const AccumulateGrad*>(n) != nullptr; }
+std::shared_ptr<TensorImpl> accumulate_grad_variable(const Node* n) {
+  return static_cast<const AccumulateGrad*>(n)->variable;
+}
+
+Edge gradient_edge(const Tensor& t) {
+  auto* impl = impl_of(t);
+  if (!impl->autograd) return {};
+  if (impl->autograd->grad_fn) return {impl->autograd->grad_fn, impl->autograd->output_nr};
+  if (impl->autograd->requires_grad) return {grad_accumulator(t), 0};
+  return {};
+}
+
+void collect_next_edges(Node& node, std::initializer_list<const Tensor*> inputs) {
+  node.next_edges_.reserve(inputs.size());
+  node.input_meta_.reserve(inputs.size());
+  for (const Tensor* t : inputs) {
+    if (t->defined() && impl_of(*t)->requires_grad()) {
+      node.next_edges_.push_back(gradient_edge(*t));
+      node.input_meta_.push_back({impl_of(*t)->sizes, impl_of(*t)->dtype});
+    } else {
+      node.next_edges_.push_back({});
+      node.input_meta_.push_back({});
+    }
+  }
+}
+
+void set_history(const Tensor& output, const std::shared_ptr<Node>& node, uint32_t output_nr) {
+  auto& meta = impl_of(output)->meta();
+  meta.grad_fn = node;
+  meta.output_nr = output_nr;
+  meta.requires_grad = true;
+}
+
+SavedVariable::SavedVariable(const Tensor& t, bool is_output) : is_output_(is_output) {
+  if (!t.defined()) return;
+  auto* impl = impl_of(t);
+  saved_version_ = impl->storage->version;
+  requires_grad_ = impl->requires_grad();
+  bool is_leaf = !impl->autograd || !impl->autograd->grad_fn;
+  if (is_leaf && !is_output) {
+    data_ = t;  // a leaf has no grad_fn, so holding it makes no cycle; unpack returns it as is
+    leaf_ = true;
+  } else {
+    data_ = make_view(t, impl->sizes, impl->strides, impl->offset);
+    output_nr_ = impl->autograd ? impl->autograd->output_nr : 0;
+    if (!is_output && impl->autograd) grad_fn_ = impl->autograd->grad_fn;
+  }
+}
+
+Tensor SavedVariable::unpack(const std::shared_ptr<Node>& self, const char* op) const {
+  if (!data_.defined()) return {};
+  auto* impl = impl_of(data_);
+  if (impl->storage->version != saved_version_) {
+    TG_ERROR("one of the variables needed for gradient computation has been modified by an inplace "
+             "operation: [", dtype_name(impl->dtype), " ", impl->sizes.ref(), "], which is ",
+             is_output_ ? "output" : "input", " of ", op, ", is at version ", impl->storage->version,
+             "; expected version ", saved_version_, " instead.");
+  }
+  if (leaf_ || !requires_grad_) return data_;
+  Tensor t = make_view(data_, impl->sizes, impl->strides, impl->offset);
+  auto& meta = impl_of(t)->meta();
+  meta.requires_grad = true;
+  meta.grad_fn = is_output_ ? self : grad_fn_;
+  meta.output_nr = output_nr_;
+  return t;
+}
+
+void check_inplace(const Tensor& self, std::initializer_list<const Tensor*> others, const char* op) {
+  auto* impl = impl_of(self);
+  if (GradMode::is_enabled()) {
+    if (impl->requires_grad()) {
+      TG_CHECK(impl->autograd->grad_fn || impl->is_view == false,
+               op, ": a view of a leaf Variable that requires grad is being used in an in-place "
+               "operation.");
+      TG_CHECK(impl->autograd->grad_fn != nullptr,
+               op, ": a leaf Variable that requires grad is being used in an in-place operation.");
+    }
+    bool any_grad = impl->requires_grad();
+    for (const Tensor* o : others) any_grad = any_grad || needs_grad(*o);
+    TG_CHECK(!(any_grad && impl->is_view),
+             op, ": in-place operations on a view of a tensor that takes part in autograd are not "
+             "supported; apply the op out of place (shape ", impl->sizes.ref(), ")");
+  }
+}
+
+}  // namespace tg::autograd

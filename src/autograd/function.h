@@ -1,0 +1,112 @@
+// What an op needs to take part in autograd: saved tensors with version checks, a node whose
+// backward is a lambda, and record(), which wires a new node to its inputs and outputs only when
+// grad mode is on and some input requires grad.
+#pragma once
+
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "core/tensor_impl.h"
+#include "tensorgrad/autograd.h"
+
+namespace tg::autograd {
+
+// A tensor kept for backward. Outputs of the node itself are kept without their grad_fn (that
+// would be a reference cycle) and reattached when unpacked.
+class SavedVariable {
+ public:
+  SavedVariable() = default;
+  SavedVariable(const Tensor& t, bool is_output);
+  Tensor unpack(const std::shared_ptr<Node>& self, const char* op) const;
+  bool defined() const { return data_.defined(); }
+  void reset() { data_ = Tensor(); }
+
+ private:
+  Tensor data_;
+  std::shared_ptr<Node> grad_fn_;
+  uint32_t saved_version_ = 0;
+  uint32_t output_nr_ = 0;
+  bool is_output_ = false;
+  bool requires_grad_ = false;
+  bool leaf_ = false;
+};
+
+// The edge through which a gradient for t flows: its grad_fn, or its leaf accumulator.
+Edge gradient_edge(const Tensor& t);
+// The accumulator node of a leaf that requires grad (created on first use, then shared).
+std::shared_ptr<Node> grad_accumulator(const Tensor& t);
+bool is_accumulate_grad(const Node* n);
+std::shared_ptr<TensorImpl> accumulate_grad_variable(const Node* n);
+
+inline bool needs_grad(const Tensor& t) { return t.defined() && impl_of(t)->requires_grad(); }
+
+template <typename F>
+struct LambdaNode final : Node {
+  LambdaNode(const char* name, F&& fn) : name_(name), fn_(std::move(fn)) {}
+  std::string name() const override { return name_; }
+  tensor_list apply(tensor_list&& grads) override {
+    TG_CHECK(!released_,
+             "Trying to backward through the graph a second time (or directly access saved tensors "
+             "after they have already been freed). Saved intermediate values of the graph are freed "
+             "when you call .backward() or autograd.grad(). Specify retain_graph=true if you need "
+             "to backward through the graph a second time. (in ", name_, ")");
+    tensor_list saved;
+    saved.reserve(saved_.size());
+    auto self = shared_from_this();
+    for (const auto& s : saved_) saved.push_back(s.unpack(self, name_));
+    return fn_(grads, saved);
+  }
+  void release_variables() override {
+    if (!saved_.empty()) {
+      saved_.clear();
+      released_ = true;
+    }
+  }
+  const char* name_;
+  F fn_;
+  std::vector<SavedVariable> saved_;
+  bool released_ = false;
+};
+
+// Connects `outputs` to a new node computing input gradients with
+// fn(const tensor_list& grad_outputs, const tensor_list& saved) -> tensor_list (one per input).
+// `saved` lists tensors to keep: inputs by value, outputs flagged with save_output().
+struct ToSave {
+  Tensor t;
+  bool is_output;
+};
+inline ToSave save(const Tensor& t) { return {t, false}; }
+inline ToSave save_output(const Tensor& t) { return {t, true}; }
+
+void set_history(const Tensor& output, const std::shared_ptr<Node>& node, uint32_t output_nr);
+void collect_next_edges(Node& node, std::initializer_list<const Tensor*> inputs);
+
+template <typename F>
+void record(const char* name, std::initializer_list<const Tensor*> inputs,
+            std::initializer_list<const Tensor*> outputs, std::initializer_list<ToSave> saved,
+            F&& fn) {
+  auto node = std::make_shared<LambdaNode<std::decay_t<F>>>(name, std::forward<F>(fn));
+  collect_next_edges(*node, inputs);
+  node->num_outputs_ = outputs.size();
+  uint32_t nr = 0;
+  for (const Tensor* o : outputs) set_history(*o, node, nr++);
+  node->saved_.reserve(saved.size());
+  for (const auto& s : saved) node->saved_.emplace_back(s.t, s.is_output);
+}
+
+// True when an op with these inputs must record a node.
+inline bool should_record(std::initializer_list<const Tensor*> inputs) {
+  if (!GradMode::is_enabled()) return false;
+  for (const Tensor* t : inputs)
+    if (needs_grad(*t)) return true;
+  return false;
+}
+
+// Checks and history for an in-place op on self: errors for leaves that require grad and for
+// views of tensors that require grad (under grad mode), bumps the version counter. Call before
+// writing; then, if the op is differentiable, record the node with self as output via
+// rebase_history().
+void check_inplace(const Tensor& self, std::initializer_list<const Tensor*> others, const char* op);
+
+}  // namespace tg::autograd

@@ -1,0 +1,306 @@
+// Tensor's accessors and autograd bookkeeping; the ops live in src/ops.
+#include <thread>
+
+#include "autograd/function.h"
+#include "core/tensor_impl.h"
+#include "kernels/kernels.h"
+#include "ops/internal.h"
+
+namespace tg {
+
+DimVector contiguous_strides(IntArrayRef sizes) {
+  DimVector s(sizes.size(), 1);
+  int64_t acc = 1;
+  for (int64_t i = static_cast<int64_t>(sizes.size()) - 1; i >= 0; --i) {
+    s[i] = acc;
+    acc *= std::max<int64_t>(sizes[i], 1);
+  }
+  return s;
+}
+
+int64_t numel_of(IntArrayRef sizes) {
+  int64_t n = 1;
+  for (int64_t s : sizes) n *= s;
+  return n;
+}
+
+int64_t wrap_dim(int64_t d, int64_t ndim, const char* op) {
+  const int64_t n = std::max<int64_t>(ndim, 1);  // a 0-dim tensor accepts dims 0 and -1
+  TG_CHECK(d >= -n && d < n, op, ": Dimension out of range (expected to be in range of [", -n, ", ",
+           n - 1, "], but got ", d, ")");
+  return d < 0 ? d + n : d;
+}
+
+void TensorImpl::refresh() {
+  numel = numel_of(sizes);
+  contiguous = true;
+  int64_t expected = 1;
+  for (int64_t i = static_cast<int64_t>(sizes.size()) - 1; i >= 0; --i) {
+    if (sizes[i] == 1) continue;
+    if (strides[i] != expected) {
+      contiguous = false;
+      break;
+    }
+    expected *= sizes[i];
+  }
+}
+
+Tensor make_empty(IntArrayRef sizes, ScalarType dtype) {
+  for (int64_t s : sizes) TG_CHECK(s >= 0, "empty: negative dimension ", s, " in shape ", sizes);
+  auto impl = std::make_shared<TensorImpl>();
+  impl->sizes = sizes;
+  impl->strides = contiguous_strides(sizes);
+  impl->dtype = dtype;
+  impl->numel = numel_of(sizes);
+  impl->storage = std::make_shared<Storage>(static_cast<size_t>(impl->numel) * element_size(dtype));
+  return Tensor(std::move(impl));
+}
+
+Tensor make_view(const Tensor& t, IntArrayRef sizes, IntArrayRef strides, int64_t offset) {
+  auto impl = std::make_shared<TensorImpl>();
+  auto* src = impl_of(t);
+  impl->storage = src->storage;
+  impl->offset = offset;
+  impl->sizes = sizes;
+  impl->strides = strides;
+  impl->dtype = src->dtype;
+  impl->is_view = true;
+  impl->refresh();
+  return Tensor(std::move(impl));
+}
+
+std::string shape_str(IntArrayRef s) {
+  std::ostringstream ss;
+  ss << s;
+  return ss.str();
+}
+
+namespace {
+void check_defined(const Tensor& t, const char* what) {
+  TG_CHECK(t.defined(), what, ": called on an undefined tensor");
+}
+}  // namespace
+
+int64_t Tensor::dim() const {
+  check_defined(*this, "dim");
+  return static_cast<int64_t>(impl_->sizes.size());
+}
+int64_t Tensor::size(int64_t d) const {
+  check_defined(*this, "size");
+  return impl_->sizes[wrap_dim(d, dim(), "size")];
+}
+int64_t Tensor::stride(int64_t d) const {
+  check_defined(*this, "stride");
+  return impl_->strides[wrap_dim(d, dim(), "stride")];
+}
+IntArrayRef Tensor::sizes() const {
+  check_defined(*this, "sizes");
+  return impl_->sizes;
+}
+IntArrayRef Tensor::strides() const {
+  check_defined(*this, "strides");
+  return impl_->strides;
+}
+int64_t Tensor::numel() const {
+  check_defined(*this, "numel");
+  return impl_->numel;
+}
+int64_t Tensor::storage_offset() const { return impl_->offset; }
+ScalarType Tensor::scalar_type() const {
+  check_defined(*this, "scalar_type");
+  return impl_->dtype;
+}
+TensorOptions Tensor::options() const { return TensorOptions(scalar_type()); }
+bool Tensor::is_floating_point() const { return tg::is_floating_point(scalar_type()); }
+bool Tensor::is_contiguous() const {
+  check_defined(*this, "is_contiguous");
+  return impl_->contiguous;
+}
+size_t Tensor::element_size() const { return tg::element_size(scalar_type()); }
+
+Scalar Tensor::item() const {
+  check_defined(*this, "item");
+  TG_CHECK(impl_->numel == 1, "item: a Tensor with ", impl_->numel,
+           " elements cannot be converted to Scalar (shape ", sizes(), ")");
+  const char* p = impl_->data();
+  switch (impl_->dtype) {
+    case kBool: return Scalar(*reinterpret_cast<const bool*>(p));
+    case kLong: return Scalar(*reinterpret_cast<const int64_t*>(p));
+    case kFloat: return Scalar(static_cast<double>(*reinterpret_cast<const float*>(p)));
+    case kDouble: return Scalar(*reinterpret_cast<const double*>(p));
+  }
+  return {};
+}
+
+void* Tensor::data_ptr() const {
+  check_defined(*this, "data_ptr");
+  return impl_->data();
+}
+
+template <typename T>
+T* Tensor::data_ptr() const {
+  check_defined(*this, "data_ptr");
+  TG_CHECK(impl_->dtype == CppTypeToScalarType<T>::value, "data_ptr: expected scalar type ",
+           CppTypeToScalarType<T>::value, " but found ", impl_->dtype);
+  return impl_->data_as<T>();
+}
+template float* Tensor::data_ptr<float>() const;
+template double* Tensor::data_ptr<double>() const;
+template int64_t* Tensor::data_ptr<int64_t>() const;
+template bool* Tensor::data_ptr<bool>() const;
+
+Tensor& Tensor::operator=(const Tensor& src) && {
+  copy_(src);
+  return *this;
+}
+Tensor& Tensor::operator=(const Scalar& v) && {
+  fill_(v);
+  return *this;
+}
+
+// ---- autograd accessors
+
+bool Tensor::requires_grad() const {
+  check_defined(*this, "requires_grad");
+  return impl_->requires_grad();
+}
+
+Tensor& Tensor::requires_grad_(bool r) {
+  check_defined(*this, "requires_grad_");
+  if (!r && !impl_->requires_grad()) return *this;
+  TG_CHECK(is_leaf() || r, "requires_grad_: you can only change requires_grad flags of leaf variables. "
+           "If you want to use a computed variable in a subgraph that doesn't require "
+           "differentiation use var_no_grad = var.detach().");
+  TG_CHECK(!r || tg::is_floating_point(impl_->dtype),
+           "requires_grad_: only Tensors of floating point dtype can require gradients (got ",
+           dtype_name(impl_->dtype), ")");
+  impl_->meta().requires_grad = r;
+  return *this;
+}
+Tensor& Tensor::set_requires_grad(bool r) { return requires_grad_(r); }
+
+bool Tensor::is_leaf() const {
+  check_defined(*this, "is_leaf");
+  return !impl_->autograd || !impl_->autograd->grad_fn;
+}
+
+Tensor& Tensor::mutable_grad() const {
+  check_defined(*this, "grad");
+  return impl_->meta().grad;
+}
+const Tensor& Tensor::grad() const {
+  static const Tensor undefined;
+  check_defined(*this, "grad");
+  return impl_->autograd ? impl_->autograd->grad : undefined;
+}
+
+const std::shared_ptr<autograd::Node>& Tensor::grad_fn() const {
+  static const std::shared_ptr<autograd::Node> none;
+  check_defined(*this, "grad_fn");
+  return impl_->autograd ? impl_->autograd->grad_fn : none;
+}
+uint32_t Tensor::output_nr() const { return impl_->autograd ? impl_->autograd->output_nr : 0; }
+int64_t Tensor::_version() const { return impl_->storage->version; }
+
+void Tensor::retain_grad() const {
+  check_defined(*this, "retain_grad");
+  TG_CHECK(requires_grad(), "can't retain_grad on Tensor that has requires_grad=False");
+  if (is_leaf() || impl_->autograd->retains_grad) return;
+  impl_->autograd->retains_grad = true;
+  std::weak_ptr<TensorImpl> weak = impl_;
+  autograd::Node::PreHook h;
+  h.output_nr = impl_->autograd->output_nr;
+  h.id = 0;
+  h.is_retain_grad = true;
+  h.fn = [weak](const Tensor& g) -> Tensor {
+    if (auto impl = weak.lock()) {
+      Tensor& acc = impl->meta().grad;
+      if (!acc.defined())
+        acc = autograd::GradMode::is_enabled() ? g : g.detach().clone();
+      else
+        acc = acc + g;
+    }
+    return Tensor();
+  };
+  impl_->autograd->grad_fn->pre_hooks_.push_back(std::move(h));
+}
+
+bool Tensor::retains_grad() const { return impl_->autograd && impl_->autograd->retains_grad; }
+
+Tensor Tensor::detach() const {
+  check_defined(*this, "detach");
+  return make_view(*this, impl_->sizes, impl_->strides, impl_->offset);
+}
+
+Tensor& Tensor::detach_() {
+  check_defined(*this, "detach_");
+  TG_CHECK(!impl_->is_view || !impl_->requires_grad(),
+           "detach_: can't detach a view in place; use detach() instead");
+  if (impl_->autograd) {
+    impl_->autograd->grad_fn.reset();
+    impl_->autograd->requires_grad = false;
+    impl_->autograd->output_nr = 0;
+  }
+  return *this;
+}
+
+namespace {
+unsigned next_hook_id() {
+  static std::atomic<unsigned> id{1};
+  return id++;
+}
+}  // namespace
+
+unsigned Tensor::register_hook_impl(std::function<Tensor(const Tensor&)> fn) const {
+  check_defined(*this, "register_hook");
+  TG_CHECK(requires_grad(), "cannot register a hook on a tensor that doesn't require gradient");
+  unsigned id = next_hook_id();
+  if (is_leaf()) {
+    impl_->meta().leaf_hooks.emplace_back(id, std::move(fn));
+  } else {
+    autograd::Node::PreHook h;
+    h.output_nr = impl_->autograd->output_nr;
+    h.id = id;
+    h.fn = std::move(fn);
+    impl_->autograd->grad_fn->pre_hooks_.push_back(std::move(h));
+  }
+  return id;
+}
+
+void Tensor::remove_hook(unsigned handle) const {
+  if (!impl_->autograd) return;
+  auto& lh = impl_->autograd->leaf_hooks;
+  lh.erase(std::remove_if(lh.begin(), lh.end(), [&](auto& p) { return p.first == handle; }), lh.end());
+  if (auto& fn = impl_->autograd->grad_fn) {
+    auto& ph = fn->pre_hooks_;
+    ph.erase(std::remove_if(ph.begin(), ph.end(),
+                            [&](auto& h) { return h.id == handle && !h.is_retain_grad; }),
+             ph.end());
+  }
+}
+
+void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, bool create_graph,
+                      std::optional<std::vector<Tensor>> inputs) const {
+  check_defined(*this, "backward");
+  autograd::tensor_list g;
+  if (gradient.defined()) g.push_back(gradient);
+  autograd::backward({*this}, g, retain_graph, create_graph, inputs.value_or(autograd::tensor_list{}));
+}
+
+// ---- threads
+
+namespace {
+int& num_threads() {
+  static int n = std::max(1u, std::thread::hardware_concurrency());
+  return n;
+}
+}  // namespace
+
+void set_num_threads(int n) {
+  TG_CHECK(n > 0, "set_num_threads: expected a positive number of threads, got ", n);
+  num_threads() = n;
+  kernels::set_blas_threads(n);
+}
+int get_num_threads() { return num_threads(); }
+
+}  // namespace tg

@@ -1,0 +1,38 @@
+#include <cstring>
+
+#include "kernels/dispatch.h"
+#include "kernels/kernels.h"
+#include "kernels/loops.h"
+
+namespace tg::kernels {
+
+void copy(const Tensor& dst, const Tensor& src) {
+  auto* d = impl_of(dst);
+  auto* s = impl_of(src);
+  if (d->dtype == s->dtype && d->contiguous && s->contiguous && d->sizes.ref() == s->sizes.ref()) {
+    if (d->data() != s->data())
+      std::memmove(d->data(), s->data(), d->numel * element_size(d->dtype));
+    return;
+  }
+  TG_DISPATCH_ALL(d->dtype, "copy_", [&] {
+    using out_t = scalar_t;
+    TG_DISPATCH_ALL(s->dtype, "copy_", [&] {
+      unary_loop<out_t, scalar_t>(dst, src, [](scalar_t v) { return static_cast<out_t>(v); });
+    });
+  });
+}
+
+void fill(const Tensor& dst, const Scalar& v) {
+  TG_DISPATCH_ALL(impl_of(dst)->dtype, "fill_", [&] {
+    const scalar_t value = v.to<scalar_t>();
+    auto* impl = impl_of(dst);
+    if (impl->contiguous) {
+      auto* p = impl->data_as<scalar_t>();
+      for (int64_t i = 0; i < impl->numel; ++i) p[i] = value;
+    } else {
+      unary_loop<scalar_t, scalar_t>(dst, dst, [value](scalar_t) { return value; });
+    }
+  });
+}
+
+}  // namespace tg::kernels

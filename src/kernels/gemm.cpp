@@ -1,0 +1,110 @@
+// Matrix products go to OpenBLAS, except tiny ones, where the cost of a BLAS call (argument
+// checks, thread dispatch) exceeds the arithmetic; those use a plain register-friendly loop.
+#include <cblas.h>
+
+#include "kernels/dispatch.h"
+#include "kernels/kernels.h"
+
+extern "C" void openblas_set_num_threads(int);
+
+namespace tg::kernels {
+namespace {
+
+// A 2-d operand as BLAS sees it: row-major with leading dim ld, possibly transposed.
+struct BlasView {
+  const void* data;
+  int64_t ld;
+  bool trans;
+};
+
+bool as_blas(const Tensor& t, BlasView& v) {
+  auto* i = impl_of(t);
+  const int64_t r = i->sizes[0], c = i->sizes[1];
+  const int64_t s0 = i->strides[0], s1 = i->strides[1];
+  if ((s1 == 1 || c == 1) && s0 >= std::max<int64_t>(1, c)) {
+    v = {i->data(), s0, false};
+    return true;
+  }
+  if ((s0 == 1 || r == 1) && s1 >= std::max<int64_t>(1, r)) {
+    v = {i->data(), s1, true};
+    return true;
+  }
+  return false;
+}
+
+template <typename T>
+void small_gemm(T* c, const Tensor& a, const Tensor& b, int64_t m, int64_t n, int64_t k, T alpha,
+                T beta) {
+  auto* ai = impl_of(a);
+  auto* bi = impl_of(b);
+  const T* A = ai->data_as<T>();
+  const T* B = bi->data_as<T>();
+  const int64_t as0 = ai->strides[0], as1 = ai->strides[1];
+  const int64_t bs0 = bi->strides[0], bs1 = bi->strides[1];
+  for (int64_t i = 0; i < m; ++i) {
+    T* crow = c + i * n;
+    if (beta == T(0)) {
+      for (int64_t j = 0; j < n; ++j) crow[j] = 0;
+    } else if (beta != T(1)) {
+      for (int64_t j = 0; j < n; ++j) crow[j] *= beta;
+    }
+    for (int64_t p = 0; p < k; ++p) {
+      const T av = alpha * A[i * as0 + p * as1];
+      const T* brow = B + p * bs0;
+      if (bs1 == 1) {
+        for (int64_t j = 0; j < n; ++j) crow[j] += av * brow[j];
+      } else {
+        for (int64_t j = 0; j < n; ++j) crow[j] += av * brow[j * bs1];
+      }
+    }
+  }
+}
+
+void blas_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int64_t m, int64_t n, int64_t k, double alpha,
+               const float* a, int64_t lda, const float* b, int64_t ldb, double beta, float* c) {
+  cblas_sgemm(CblasRowMajor, ta, tb, int(m), int(n), int(k), float(alpha), a, int(lda), b, int(ldb),
+              float(beta), c, int(n));
+}
+void blas_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int64_t m, int64_t n, int64_t k, double alpha,
+               const double* a, int64_t lda, const double* b, int64_t ldb, double beta, double* c) {
+  cblas_dgemm(CblasRowMajor, ta, tb, int(m), int(n), int(k), alpha, a, int(lda), b, int(ldb), beta, c,
+              int(n));
+}
+
+}  // namespace
+
+void gemm(const Tensor& c, const Tensor& a_in, const Tensor& b_in, double alpha, double beta) {
+  const int64_t m = a_in.size(0), k = a_in.size(1), n = b_in.size(1);
+  auto* ci = impl_of(c);
+  if (m == 0 || n == 0) return;
+  TG_DISPATCH_FLOATING(ci->dtype, "mm", [&] {
+    scalar_t* C = ci->data_as<scalar_t>();
+    if (k == 0) {
+      for (int64_t i = 0; i < m * n; ++i) C[i] = beta == 0 ? scalar_t(0) : scalar_t(beta) * C[i];
+      return;
+    }
+    // Below about 16^3 multiply-adds a BLAS call costs more than the work.
+    if (m * n * k <= 4096) {
+      small_gemm<scalar_t>(C, a_in, b_in, m, n, k, scalar_t(alpha), scalar_t(beta));
+      return;
+    }
+    Tensor a = a_in, b = b_in;
+    BlasView av, bv;
+    if (!as_blas(a, av)) {
+      a = a_in.contiguous();
+      as_blas(a, av);
+    }
+    if (!as_blas(b, bv)) {
+      b = b_in.contiguous();
+      as_blas(b, bv);
+    }
+    const auto ta = av.trans ? CblasTrans : CblasNoTrans;
+    const auto tb = bv.trans ? CblasTrans : CblasNoTrans;
+    blas_gemm(ta, tb, m, n, k, alpha, static_cast<const scalar_t*>(av.data), av.ld,
+              static_cast<const scalar_t*>(bv.data), bv.ld, beta, C);
+  });
+}
+
+void set_blas_threads(int n) { openblas_set_num_threads(n); }
+
+}  // namespace tg::kernels

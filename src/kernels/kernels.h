@@ -1,0 +1,42 @@
+// CPU kernels: loops over raw memory, no autograd. The ops layer allocates outputs, picks the
+// compute dtype and broadcast shape, and calls these.
+#pragma once
+
+#include <optional>
+
+#include "core/tensor_impl.h"
+
+namespace tg::kernels {
+
+// dst[...] = src[...] converted to dst's dtype; src broadcasts to dst's shape.
+void copy(const Tensor& dst, const Tensor& src);
+void fill(const Tensor& dst, const Scalar& v);
+
+enum class BinaryOp { Add, Sub, Mul, Div, Pow, Maximum, Minimum, Eq, Ne, Lt, Le, Gt, Ge, LogicalAnd, LogicalOr };
+// out = a op b with broadcasting; a and b share one dtype; out has that dtype, or bool for the
+// comparisons. For Add and Sub, b is scaled by alpha first (a + alpha * b).
+void binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha = 1);
+// out = cond ? a : b with broadcasting; a, b and out share one dtype.
+void where(const Tensor& out, const Tensor& cond, const Tensor& a, const Tensor& b);
+
+enum class UnaryOp {
+  Neg, Exp, Log, Log1p, Sin, Cos, Tan, Tanh, Sigmoid, Relu, Abs, Sqrt, Rsqrt, Sign, Reciprocal,
+  Square, IsNan, IsFinite, LogicalNot
+};
+// out = f(in); out has in's shape and dtype (bool for IsNan, IsFinite, LogicalNot).
+void unary(UnaryOp op, const Tensor& out, const Tensor& in);
+void clamp(const Tensor& out, const Tensor& in, std::optional<double> lo, std::optional<double> hi);
+void pow_scalar(const Tensor& out, const Tensor& in, double exponent);
+
+enum class ReduceOp { Sum, Prod, Max, Min, ArgMax, ArgMin, Any, All };
+// Reduces `in` over the dims marked in `reduce_dim` (size in.dim()) into `out`, which is
+// contiguous with in's shape minus (or keeping as 1) those dims. ArgMax/ArgMin want one dim and
+// an int64 out.
+void reduce(ReduceOp op, const Tensor& out, const Tensor& in, const std::vector<bool>& reduce_dim);
+
+// C = alpha * op(A) op(B) + beta * C for 2-d float/double tensors of any strides; C contiguous.
+void gemm(const Tensor& c, const Tensor& a, const Tensor& b, double alpha, double beta);
+
+void set_blas_threads(int n);
+
+}  // namespace tg::kernels

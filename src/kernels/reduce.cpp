@@ -1,0 +1,152 @@
+// Reductions. The input is brought to a layout where the reduced elements are either the
+// innermost run of each output (rows) or the outermost one (columns); the general case permutes
+// the reduced dims to the end first.
+#include <cmath>
+#include <limits>
+
+#include "kernels/dispatch.h"
+#include "kernels/kernels.h"
+
+namespace tg {
+Tensor make_contiguous_copy(const Tensor& t);  // ops/factory.cpp
+}
+
+namespace tg::kernels {
+namespace {
+
+template <typename T>
+using acc_t = std::conditional_t<std::is_floating_point_v<T>, double, int64_t>;
+
+template <typename T>
+bool is_nan(T v) {
+  if constexpr (std::is_floating_point_v<T>) return std::isnan(v);
+  return false;
+}
+
+// Reduce `rows` rows of length k each (contiguous) into out[row].
+template <typename T, typename To>
+void reduce_rows(ReduceOp op, To* out, const T* in, int64_t rows, int64_t k) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const T* x = in + r * k;
+    switch (op) {
+      case ReduceOp::Sum: {
+        acc_t<T> s = 0;
+        for (int64_t i = 0; i < k; ++i) s += x[i];
+        out[r] = static_cast<To>(s);
+        break;
+      }
+      case ReduceOp::Prod: {
+        acc_t<T> s = 1;
+        for (int64_t i = 0; i < k; ++i) s *= x[i];
+        out[r] = static_cast<To>(s);
+        break;
+      }
+      case ReduceOp::Max:
+      case ReduceOp::Min:
+      case ReduceOp::ArgMax:
+      case ReduceOp::ArgMin: {
+        const bool want_max = op == ReduceOp::Max || op == ReduceOp::ArgMax;
+        T best = x[0];
+        int64_t idx = 0;
+        for (int64_t i = 1; i < k && !is_nan(best); ++i) {
+          T v = x[i];
+          if (is_nan(v) || (want_max ? v > best : v < best)) {
+            best = v;
+            idx = i;
+          }
+        }
+        if (op == ReduceOp::ArgMax || op == ReduceOp::ArgMin)
+          out[r] = static_cast<To>(idx);
+        else
+          out[r] = static_cast<To>(best);
+        break;
+      }
+      case ReduceOp::Any: {
+        bool a = false;
+        for (int64_t i = 0; i < k; ++i) a = a || bool(x[i]);
+        out[r] = static_cast<To>(a);
+        break;
+      }
+      case ReduceOp::All: {
+        bool a = true;
+        for (int64_t i = 0; i < k; ++i) a = a && bool(x[i]);
+        out[r] = static_cast<To>(a);
+        break;
+      }
+    }
+  }
+}
+
+// Sum over the leading dim: out[j] = sum_i in[i * m + j]; vectorises across j.
+template <typename T>
+void sum_columns(T* out, const T* in, int64_t k, int64_t m) {
+  for (int64_t j = 0; j < m; ++j) out[j] = 0;
+  for (int64_t i = 0; i < k; ++i) {
+    const T* x = in + i * m;
+    for (int64_t j = 0; j < m; ++j) out[j] += x[j];
+  }
+}
+
+}  // namespace
+
+void reduce(ReduceOp op, const Tensor& out, const Tensor& in, const std::vector<bool>& reduce_dim) {
+  auto* ii = impl_of(in);
+  const int64_t nd = static_cast<int64_t>(ii->sizes.size());
+  int64_t outer = 1, inner = 1;
+  bool trailing = true, leading = true;
+  // trailing: all reduced dims come after all kept dims; leading: the reverse.
+  bool seen_reduced = false, seen_kept = false;
+  for (int64_t d = 0; d < nd; ++d) {
+    if (reduce_dim[d]) {
+      inner *= ii->sizes[d];
+      seen_reduced = true;
+      if (seen_kept) leading = false;
+    } else {
+      outer *= ii->sizes[d];
+      seen_kept = true;
+      if (seen_reduced) trailing = false;
+    }
+  }
+  if (ii->sizes.size() == 0) trailing = true;
+  const ScalarType out_t = impl_of(out)->dtype;
+  TG_CHECK(inner > 0 || op == ReduceOp::Sum || op == ReduceOp::Prod || op == ReduceOp::Any ||
+               op == ReduceOp::All,
+           "max/min/argmax/argmin: cannot reduce over a dimension of size 0 (input shape ",
+           ii->sizes.ref(), ")");
+
+  Tensor src = in;
+  if (ii->contiguous && leading && !trailing && op == ReduceOp::Sum && ii->dtype == out_t &&
+      is_floating_point(out_t)) {
+    TG_DISPATCH_FLOATING(ii->dtype, "sum", [&] {
+      sum_columns(impl_of(out)->data_as<scalar_t>(), ii->data_as<scalar_t>(), inner, outer);
+    });
+    return;
+  }
+  if (!trailing) {
+    // Move the reduced dims to the end.
+    DimVector perm;
+    for (int64_t d = 0; d < nd; ++d)
+      if (!reduce_dim[d]) perm.push_back(d);
+    for (int64_t d = 0; d < nd; ++d)
+      if (reduce_dim[d]) perm.push_back(d);
+    src = in.permute(perm).contiguous();
+  } else if (!ii->contiguous) {
+    src = in.contiguous();
+  }
+  auto* si = impl_of(src);
+  TG_DISPATCH_ALL(si->dtype, "reduce", [&] {
+    using in_t = scalar_t;
+    TG_DISPATCH_ALL(out_t, "reduce", [&] {
+      if (inner == 0) {
+        auto* o = impl_of(out)->data_as<scalar_t>();
+        const scalar_t v = (op == ReduceOp::Prod || op == ReduceOp::All) ? scalar_t(1) : scalar_t(0);
+        for (int64_t r = 0; r < outer; ++r) o[r] = v;
+      } else {
+        reduce_rows<in_t, scalar_t>(op, impl_of(out)->data_as<scalar_t>(), si->data_as<in_t>(), outer,
+                                    inner);
+      }
+    });
+  });
+}
+
+}  // namespace tg::kernels

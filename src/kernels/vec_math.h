@@ -1,0 +1,17 @@
+// Vectorised transcendental functions (SLEEF, AVX2) over contiguous arrays. The functions process
+// whole blocks of 16 floats / 8 doubles, as PyTorch's vectorised loop does, and return how many
+// leading elements they handled; the caller finishes the tail with the scalar libm function. That
+// block structure is why our tanh/exp/log give PyTorch's float32 values bit for bit.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/kernels.h"
+
+namespace tg::kernels {
+
+bool has_avx2();
+int64_t vec_unary_f32(UnaryOp op, float* out, const float* in, int64_t n);
+int64_t vec_unary_f64(UnaryOp op, double* out, const double* in, int64_t n);
+
+}  // namespace tg::kernels

@@ -1,0 +1,192 @@
+// Matrix products: mm, mv, bmm, dot, addmm, and matmul's dispatch over 1-d, 2-d and batched
+// (broadcast) operands.
+#include "autograd/function.h"
+#include "kernels/kernels.h"
+#include "ops/internal.h"
+
+namespace tg {
+
+using autograd::save;
+using autograd::tensor_list;
+
+namespace {
+
+void check_same_float(const Tensor& a, const Tensor& b, const char* op) {
+  TG_CHECK(a.defined() && b.defined(), op, ": undefined tensor argument");
+  TG_CHECK(a.scalar_type() == b.scalar_type(), op, ": expected both operands to have the same dtype, but got ",
+           dtype_name(a.scalar_type()), " and ", dtype_name(b.scalar_type()), " (shapes ", a.sizes(), " and ",
+           b.sizes(), ")");
+  TG_CHECK(a.is_floating_point(), op, ": only floating point tensors are supported, got ",
+           dtype_name(a.scalar_type()));
+}
+
+Tensor needs(const Tensor& t, bool cond) { return cond ? t : Tensor(); }
+
+}  // namespace
+
+Tensor mm(const Tensor& a, const Tensor& b) {
+  TG_CHECK(a.defined() && b.defined(), "mm: undefined tensor argument");
+  TG_CHECK(a.dim() == 2 && b.dim() == 2, "mm: expected 2-D tensors, got shapes ", a.sizes(), " and ", b.sizes());
+  TG_CHECK(a.size(1) == b.size(0), "mm: mat1 and mat2 shapes cannot be multiplied (", a.size(0), "x", a.size(1),
+           " and ", b.size(0), "x", b.size(1), ")");
+  check_same_float(a, b, "mm");
+  Tensor out = make_empty({a.size(0), b.size(1)}, a.scalar_type());
+  kernels::gemm(out, a, b, 1.0, 0.0);
+  if (autograd::should_record({&a, &b}))
+    autograd::record("MmBackward0", {&a, &b}, {&out},
+                     {save(needs(b, autograd::needs_grad(a))), save(needs(a, autograd::needs_grad(b)))},
+                     [](const tensor_list& g, const tensor_list& s) {
+                       return tensor_list{s[0].defined() ? g[0].mm(s[0].t()) : Tensor(),
+                                          s[1].defined() ? s[1].t().mm(g[0]) : Tensor()};
+                     });
+  return out;
+}
+
+Tensor mv(const Tensor& m, const Tensor& v) {
+  TG_CHECK(m.dim() == 2 && v.dim() == 1, "mv: expected a 2-D matrix and a 1-D vector, got shapes ", m.sizes(),
+           " and ", v.sizes());
+  TG_CHECK(m.size(1) == v.size(0), "mv: size mismatch, got matrix of shape ", m.sizes(), " and vector of shape ",
+           v.sizes());
+  check_same_float(m, v, "mv");
+  Tensor out = make_empty({m.size(0), 1}, m.scalar_type());
+  kernels::gemm(out, m, v.reshape({-1, 1}), 1.0, 0.0);
+  out = make_view(out, {m.size(0)}, {1}, 0);
+  impl_of(out)->is_view = false;
+  if (autograd::should_record({&m, &v}))
+    autograd::record("MvBackward0", {&m, &v}, {&out},
+                     {save(needs(v, autograd::needs_grad(m))), save(needs(m, autograd::needs_grad(v)))},
+                     [](const tensor_list& g, const tensor_list& s) {
+                       return tensor_list{s[0].defined() ? g[0].unsqueeze(1).mm(s[0].unsqueeze(0)) : Tensor(),
+                                          s[1].defined() ? s[1].t().mm(g[0].unsqueeze(1)).squeeze(1) : Tensor()};
+                     });
+  return out;
+}
+
+Tensor bmm(const Tensor& a, const Tensor& b) {
+  TG_CHECK(a.defined() && b.defined(), "bmm: undefined tensor argument");
+  TG_CHECK(a.dim() == 3 && b.dim() == 3, "bmm: expected 3-D tensors, got shapes ", a.sizes(), " and ", b.sizes());
+  TG_CHECK(a.size(0) == b.size(0) && a.size(2) == b.size(1), "bmm: batch1 and batch2 shapes cannot be multiplied (",
+           a.sizes(), " and ", b.sizes(), ")");
+  check_same_float(a, b, "bmm");
+  Tensor out = make_empty({a.size(0), a.size(1), b.size(2)}, a.scalar_type());
+  for (int64_t i = 0; i < a.size(0); ++i) {
+    Tensor o = make_view(out, {a.size(1), b.size(2)}, {b.size(2), 1}, i * a.size(1) * b.size(2));
+    Tensor ai = make_view(a, {a.size(1), a.size(2)}, {a.stride(1), a.stride(2)},
+                          a.storage_offset() + i * a.stride(0));
+    Tensor bi = make_view(b, {b.size(1), b.size(2)}, {b.stride(1), b.stride(2)},
+                          b.storage_offset() + i * b.stride(0));
+    kernels::gemm(o, ai, bi, 1.0, 0.0);
+  }
+  if (autograd::should_record({&a, &b}))
+    autograd::record("BmmBackward0", {&a, &b}, {&out},
+                     {save(needs(b, autograd::needs_grad(a))), save(needs(a, autograd::needs_grad(b)))},
+                     [](const tensor_list& g, const tensor_list& s) {
+                       return tensor_list{s[0].defined() ? g[0].bmm(s[0].transpose(1, 2)) : Tensor(),
+                                          s[1].defined() ? s[1].transpose(1, 2).bmm(g[0]) : Tensor()};
+                     });
+  return out;
+}
+
+Tensor dot(const Tensor& a, const Tensor& b) {
+  TG_CHECK(a.defined() && b.defined(), "dot: undefined tensor argument");
+  TG_CHECK(a.dim() == 1 && b.dim() == 1, "dot: 1D tensors expected, but got ", a.dim(), "D and ", b.dim(),
+           "D tensors (shapes ", a.sizes(), " and ", b.sizes(), ")");
+  TG_CHECK(a.size(0) == b.size(0), "dot: inconsistent tensor size, expected tensor [", a.size(0),
+           "] and src [", b.size(0), "] to have the same number of elements, but got ", a.size(0), " and ",
+           b.size(0), " elements respectively");
+  check_same_float(a, b, "dot");
+  Tensor out;
+  {
+    NoGradGuard guard;
+    out = (a * b).sum();
+  }
+  if (autograd::should_record({&a, &b}))
+    autograd::record("DotBackward0", {&a, &b}, {&out},
+                     {save(needs(b, autograd::needs_grad(a))), save(needs(a, autograd::needs_grad(b)))},
+                     [](const tensor_list& g, const tensor_list& s) {
+                       return tensor_list{s[0].defined() ? g[0] * s[0] : Tensor(),
+                                          s[1].defined() ? g[0] * s[1] : Tensor()};
+                     });
+  return out;
+}
+
+Tensor addmm(const Tensor& self, const Tensor& m1, const Tensor& m2, const Scalar& beta, const Scalar& alpha) {
+  TG_CHECK(self.defined() && m1.defined() && m2.defined(), "addmm: undefined tensor argument");
+  TG_CHECK(m1.dim() == 2 && m2.dim() == 2, "addmm: expected 2-D matrices, got shapes ", m1.sizes(), " and ",
+           m2.sizes());
+  TG_CHECK(m1.size(1) == m2.size(0), "addmm: mat1 and mat2 shapes cannot be multiplied (", m1.size(0), "x",
+           m1.size(1), " and ", m2.size(0), "x", m2.size(1), ")");
+  check_same_float(m1, m2, "addmm");
+  check_same_float(self, m1, "addmm");
+  DimVector shape{m1.size(0), m2.size(1)};
+  TG_CHECK(is_expandable_to(self.sizes(), shape), "addmm: the input of shape ", self.sizes(),
+           " cannot be broadcast to the product's shape ", IntArrayRef(shape));
+  Tensor out = make_empty(shape, m1.scalar_type());
+  const double b = beta.toDouble(), a = alpha.toDouble();
+  if (b != 0.0) kernels::copy(out, self);
+  kernels::gemm(out, m1, m2, a, b);
+  if (autograd::should_record({&self, &m1, &m2}))
+    autograd::record("AddmmBackward0", {&self, &m1, &m2}, {&out},
+                     {save(needs(m2, autograd::needs_grad(m1))), save(needs(m1, autograd::needs_grad(m2)))},
+                     [a, b](const tensor_list& g, const tensor_list& s) {
+                       Tensor gs = b == 1.0 ? g[0] : g[0] * b;
+                       Tensor g1 = s[0].defined() ? g[0].mm(s[0].t()) : Tensor();
+                       Tensor g2 = s[1].defined() ? s[1].t().mm(g[0]) : Tensor();
+                       if (a != 1.0) {
+                         if (g1.defined()) g1 = g1 * a;
+                         if (g2.defined()) g2 = g2 * a;
+                       }
+                       return tensor_list{gs, g1, g2};
+                     });
+  return out;
+}
+
+Tensor matmul(const Tensor& a, const Tensor& b) {
+  TG_CHECK(a.defined() && b.defined(), "matmul: undefined tensor argument");
+  const int64_t da = a.dim(), db = b.dim();
+  TG_CHECK(da > 0 && db > 0, "matmul: both arguments to matmul need to be at least 1D, but they are ", da,
+           "D and ", db, "D (shapes ", a.sizes(), " and ", b.sizes(), ")");
+  const int64_t ka = a.size(-1), kb = db == 1 ? b.size(0) : b.size(-2);
+  TG_CHECK(ka == kb, "matmul: shapes ", a.sizes(), " and ", b.sizes(), " cannot be multiplied (", ka, " != ", kb, ")");
+  if (da == 1 && db == 1) return dot(a, b);
+  if (da == 2 && db == 1) return mv(a, b);
+  if (da == 1 && db == 2) return mm(a.unsqueeze(0), b).squeeze(0);
+  if (da == 2 && db == 2) return mm(a, b);
+  if (da >= 3 && db <= 2) {
+    // Fold the batch into the rows: one GEMM instead of many.
+    DimVector out_shape(a.sizes());
+    out_shape.back() = db == 2 ? b.size(1) : 1;
+    Tensor a2 = a.reshape({-1, ka});
+    Tensor r = db == 2 ? a2.mm(b) : a2.mm(b.unsqueeze(1));
+    r = r.reshape(out_shape);
+    return db == 1 ? r.squeeze(-1) : r;
+  }
+  // General batched case with broadcasting of the batch dims.
+  Tensor A = da == 1 ? a.unsqueeze(0) : a;
+  Tensor B = db == 1 ? b.unsqueeze(-1) : b;
+  IntArrayRef bsa = A.sizes().slice(0, A.dim() - 2), bsb = B.sizes().slice(0, B.dim() - 2);
+  DimVector batch = infer_size(bsa, bsb, "matmul");
+  const int64_t n = A.size(-2), m = B.size(-1);
+  int64_t nb = numel_of(batch);
+  DimVector ea(batch), eb(batch);
+  ea.push_back(n);
+  ea.push_back(ka);
+  eb.push_back(kb);
+  eb.push_back(m);
+  Tensor A3 = A.expand(ea).reshape({nb, n, ka});
+  Tensor B3 = B.expand(eb).reshape({nb, kb, m});
+  DimVector out_shape(batch);
+  if (da > 1) out_shape.push_back(n);
+  if (db > 1) out_shape.push_back(m);
+  return A3.bmm(B3).reshape(out_shape);
+}
+
+Tensor Tensor::matmul(const Tensor& o) const { return tg::matmul(*this, o); }
+Tensor Tensor::mm(const Tensor& o) const { return tg::mm(*this, o); }
+Tensor Tensor::bmm(const Tensor& o) const { return tg::bmm(*this, o); }
+Tensor Tensor::dot(const Tensor& o) const { return tg::dot(*this, o); }
+Tensor Tensor::addmm(const Tensor& m1, const Tensor& m2, const Scalar& beta, const Scalar& alpha) const {
+  return tg::addmm(*this, m1, m2, beta, alpha);
+}
+
+}  // namespace tg

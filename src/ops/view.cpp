@@ -1,0 +1,493 @@
+// View and shape ops. A view shares its input's storage; its backward puts the gradient back in
+// the input's shape (summing over expanded dims, scattering into the selected slice, ...).
+#include <numeric>
+
+#include "autograd/function.h"
+#include "kernels/dispatch.h"
+#include "kernels/kernels.h"
+#include "ops/internal.h"
+
+namespace tg {
+
+using autograd::tensor_list;
+
+namespace {
+
+// Applies a view's geometry change and, when recording, a node whose backward is `bw`.
+template <typename BW>
+Tensor make_view_op(const Tensor& self, IntArrayRef sizes, IntArrayRef strides, int64_t offset,
+                    const char* name, BW&& bw) {
+  Tensor out = make_view(self, sizes, strides, offset);
+  if (autograd::should_record({&self}))
+    autograd::record(name, {&self}, {&out}, {},
+                     [bw = std::forward<BW>(bw)](const tensor_list& g, const tensor_list&) {
+                       return tensor_list{bw(g[0])};
+                     });
+  return out;
+}
+
+// The gradient of a slicing view: zeros of the input's shape with g written where the view looks.
+// Itself differentiable (its backward is the slicing again), so double backward works.
+Tensor scatter_into_zeros(const Tensor& g, IntArrayRef in_sizes,
+                          const std::function<Tensor(const Tensor&)>& view_fn, const char* name) {
+  Tensor z = zeros(in_sizes, g.scalar_type());
+  {
+    NoGradGuard guard;
+    kernels::copy(view_fn(z), g);
+  }
+  if (autograd::should_record({&g}))
+    autograd::record(name, {&g}, {&z}, {}, [view_fn](const tensor_list& gg, const tensor_list&) {
+      return tensor_list{view_fn(gg[0])};
+    });
+  return z;
+}
+
+// Strides for viewing `self` as `shape` without copying, or nullopt (PyTorch's computeStride).
+std::optional<DimVector> view_strides(const TensorImpl& self, IntArrayRef shape) {
+  if (self.contiguous) return contiguous_strides(shape);
+  IntArrayRef old_sizes = self.sizes, old_strides = self.strides;
+  DimVector new_strides(shape.size(), 0);
+  if (self.numel == 0) return contiguous_strides(shape);
+  int64_t view_d = static_cast<int64_t>(shape.size()) - 1;
+  int64_t chunk_base_stride = old_strides.back();
+  int64_t tensor_numel = 1, view_numel = 1;
+  for (int64_t tensor_d = static_cast<int64_t>(old_sizes.size()) - 1; tensor_d >= 0; tensor_d--) {
+    tensor_numel *= old_sizes[tensor_d];
+    if (tensor_d == 0 ||
+        (old_sizes[tensor_d - 1] != 1 &&
+         old_strides[tensor_d - 1] != tensor_numel * chunk_base_stride)) {
+      while (view_d >= 0 && (view_numel < tensor_numel || shape[view_d] == 1)) {
+        new_strides[view_d] = view_numel * chunk_base_stride;
+        view_numel *= shape[view_d];
+        view_d--;
+      }
+      if (view_numel != tensor_numel) return std::nullopt;
+      if (tensor_d > 0) {
+        chunk_base_stride = old_strides[tensor_d - 1];
+        tensor_numel = 1;
+        view_numel = 1;
+      }
+    }
+  }
+  if (view_d != -1) return std::nullopt;
+  return new_strides;
+}
+
+DimVector infer_shape(IntArrayRef shape, int64_t numel, const char* op, IntArrayRef in_sizes) {
+  DimVector out(shape);
+  int64_t known = 1;
+  int64_t infer = -1;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i] == -1) {
+      TG_CHECK(infer < 0, op, ": only one dimension can be inferred (shape ", shape, ")");
+      infer = static_cast<int64_t>(i);
+    } else {
+      TG_CHECK(out[i] >= 0, op, ": invalid shape dimension ", out[i], " in ", shape);
+      known *= out[i];
+    }
+  }
+  if (infer >= 0) {
+    TG_CHECK(known != 0 && numel % known == 0, op, ": shape '", shape, "' is invalid for input of size ",
+             numel, " (input shape ", in_sizes, ")");
+    out[infer] = numel / known;
+  } else {
+    TG_CHECK(known == numel, op, ": shape '", shape, "' is invalid for input of size ", numel,
+             " (input shape ", in_sizes, ")");
+  }
+  return out;
+}
+
+}  // namespace
+
+Tensor Tensor::view(IntArrayRef shape) const {
+  TG_CHECK(defined(), "view: called on an undefined tensor");
+  DimVector s = infer_shape(shape, numel(), "view", sizes());
+  auto st = view_strides(*impl_, s);
+  TG_CHECK(st.has_value(), "view: view size ", shape, " is not compatible with input tensor's size ",
+           sizes(), " and stride ", strides(),
+           " (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
+  DimVector in(sizes());
+  return make_view_op(*this, s, *st, impl_->offset, "ViewBackward0",
+                      [in](const Tensor& g) { return g.reshape(in); });
+}
+
+Tensor Tensor::reshape(IntArrayRef shape) const {
+  TG_CHECK(defined(), "reshape: called on an undefined tensor");
+  DimVector s = infer_shape(shape, numel(), "reshape", sizes());
+  DimVector in(sizes());
+  if (auto st = view_strides(*impl_, s))
+    return make_view_op(*this, s, *st, impl_->offset, "ReshapeAliasBackward0",
+                        [in](const Tensor& g) { return g.reshape(in); });
+  Tensor out = make_contiguous_copy(*this);
+  auto* oi = impl_of(out);
+  oi->sizes = s;
+  oi->strides = contiguous_strides(s);
+  oi->refresh();
+  if (autograd::should_record({this}))
+    autograd::record("UnsafeViewBackward0", {this}, {&out}, {},
+                     [in](const tensor_list& g, const tensor_list&) { return tensor_list{g[0].reshape(in)}; });
+  return out;
+}
+
+Tensor Tensor::flatten(int64_t start, int64_t end) const {
+  const int64_t nd = dim();
+  if (nd == 0) return reshape({1});
+  start = wrap_dim(start, nd, "flatten");
+  end = wrap_dim(end, nd, "flatten");
+  TG_CHECK(start <= end, "flatten: start_dim ", start, " cannot come after end_dim ", end);
+  if (start == end) return *this;
+  DimVector s;
+  for (int64_t i = 0; i < start; ++i) s.push_back(size(i));
+  int64_t m = 1;
+  for (int64_t i = start; i <= end; ++i) m *= size(i);
+  s.push_back(m);
+  for (int64_t i = end + 1; i < nd; ++i) s.push_back(size(i));
+  return reshape(s);
+}
+
+Tensor Tensor::squeeze() const {
+  DimVector s, st;
+  for (int64_t i = 0; i < dim(); ++i)
+    if (size(i) != 1) {
+      s.push_back(size(i));
+      st.push_back(stride(i));
+    }
+  DimVector in(sizes());
+  return make_view_op(*this, s, st, impl_->offset, "SqueezeBackward0",
+                      [in](const Tensor& g) { return g.reshape(in); });
+}
+
+Tensor Tensor::squeeze(int64_t d) const {
+  d = wrap_dim(d, dim(), "squeeze");
+  DimVector s(sizes()), st(strides());
+  if (dim() > 0 && s[d] == 1) {
+    s.erase(d);
+    st.erase(d);
+  }
+  DimVector in(sizes());
+  return make_view_op(*this, s, st, impl_->offset, "SqueezeBackward1",
+                      [in](const Tensor& g) { return g.reshape(in); });
+}
+
+Tensor Tensor::unsqueeze(int64_t d) const {
+  d = wrap_dim(d, dim() + 1, "unsqueeze");
+  DimVector s(sizes()), st(strides());
+  int64_t new_stride = d < dim() ? s[d] * st[d] : 1;
+  s.insert(d, 1);
+  st.insert(d, new_stride);
+  return make_view_op(*this, s, st, impl_->offset, "UnsqueezeBackward0",
+                      [d](const Tensor& g) { return g.squeeze(d); });
+}
+
+Tensor Tensor::transpose(int64_t d0, int64_t d1) const {
+  const int64_t nd = dim();
+  d0 = wrap_dim(d0, nd, "transpose");
+  d1 = wrap_dim(d1, nd, "transpose");
+  DimVector s(sizes()), st(strides());
+  if (nd > 0) {
+    std::swap(s[d0], s[d1]);
+    std::swap(st[d0], st[d1]);
+  }
+  return make_view_op(*this, s, st, impl_->offset, "TransposeBackward0",
+                      [d0, d1](const Tensor& g) { return g.transpose(d0, d1); });
+}
+
+Tensor Tensor::t() const {
+  TG_CHECK(dim() <= 2, "t() expects a tensor with <= 2 dimensions, but self is ", dim(), "D (shape ",
+           sizes(), ")");
+  if (dim() < 2) {
+    return make_view_op(*this, sizes(), strides(), impl_->offset, "TBackward0",
+                        [](const Tensor& g) { return g; });
+  }
+  DimVector s{size(1), size(0)}, st{stride(1), stride(0)};
+  return make_view_op(*this, s, st, impl_->offset, "TBackward0", [](const Tensor& g) { return g.t(); });
+}
+
+Tensor Tensor::permute(IntArrayRef dims) const {
+  const int64_t nd = dim();
+  TG_CHECK(static_cast<int64_t>(dims.size()) == nd, "permute: number of dims ", dims,
+           " don't match the tensor's shape ", sizes());
+  DimVector s(nd), st(nd), inv(nd);
+  std::vector<bool> seen(nd, false);
+  for (int64_t i = 0; i < nd; ++i) {
+    int64_t d = wrap_dim(dims[i], nd, "permute");
+    TG_CHECK(!seen[d], "permute: repeated dim in ", dims);
+    seen[d] = true;
+    s[i] = size(d);
+    st[i] = stride(d);
+    inv[d] = i;
+  }
+  return make_view_op(*this, s, st, impl_->offset, "PermuteBackward0",
+                      [inv](const Tensor& g) { return g.permute(inv); });
+}
+
+Tensor Tensor::expand(IntArrayRef shape) const {
+  const int64_t nd = dim();
+  const int64_t nn = static_cast<int64_t>(shape.size());
+  TG_CHECK(nn >= nd, "expand: the number of sizes provided (", nn,
+           ") must be greater or equal to the number of dimensions in the tensor (", nd, "), shape ",
+           sizes());
+  DimVector s(nn), st(nn);
+  for (int64_t i = nn - 1; i >= 0; --i) {
+    int64_t j = i - (nn - nd);
+    int64_t want = shape[i];
+    if (j >= 0) {
+      int64_t have = size(j);
+      if (want == -1) want = have;
+      TG_CHECK(have == want || have == 1, "expand: the expanded size of the tensor (", want,
+               ") must match the existing size (", have, ") at non-singleton dimension ", i,
+               ".  Target sizes: ", shape, ".  Tensor sizes: ", sizes());
+      s[i] = want;
+      st[i] = have == want ? stride(j) : 0;
+    } else {
+      TG_CHECK(want >= 0, "expand: -1 is not allowed in a leading, non-existing dimension (", shape, ")");
+      s[i] = want;
+      st[i] = 0;
+    }
+  }
+  DimVector in(sizes());
+  return make_view_op(*this, s, st, impl_->offset, "ExpandBackward0",
+                      [in](const Tensor& g) { return sum_to(g, in); });
+}
+
+Tensor Tensor::select(int64_t d, int64_t i) const {
+  TG_CHECK(dim() > 0, "select() cannot be applied to a 0-dim tensor.");
+  d = wrap_dim(d, dim(), "select");
+  const int64_t n = size(d);
+  TG_CHECK(i >= -n && i < n, "select(): index ", i, " out of range for tensor of size ", sizes(),
+           " at dimension ", d);
+  if (i < 0) i += n;
+  DimVector s(sizes()), st(strides());
+  int64_t off = impl_->offset + i * st[d];
+  s.erase(d);
+  st.erase(d);
+  DimVector in(sizes());
+  return make_view_op(*this, s, st, off, "SelectBackward0", [in, d, i](const Tensor& g) {
+    return scatter_into_zeros(g, in, [d, i](const Tensor& z) { return z.select(d, i); },
+                              "SelectBackwardBackward0");
+  });
+}
+
+Tensor Tensor::slice(int64_t d, std::optional<int64_t> start_opt, std::optional<int64_t> end_opt,
+                     int64_t step) const {
+  TG_CHECK(dim() > 0, "slice() cannot be applied to a 0-dim tensor.");
+  d = wrap_dim(d, dim(), "slice");
+  TG_CHECK(step > 0, "slice: slice step must be positive, got ", step);
+  const int64_t n = size(d);
+  int64_t start = start_opt.value_or(0), end = end_opt.value_or(n);
+  if (start < 0) start += n;
+  if (end < 0) end += n;
+  start = std::clamp<int64_t>(start, 0, n);
+  end = std::clamp<int64_t>(end, start, n);
+  DimVector s(sizes()), st(strides());
+  int64_t off = impl_->offset + start * st[d];
+  s[d] = (end - start + step - 1) / step;
+  st[d] *= step;
+  DimVector in(sizes());
+  return make_view_op(*this, s, st, off, "SliceBackward0", [in, d, start, end, step](const Tensor& g) {
+    return scatter_into_zeros(
+        g, in, [d, start, end, step](const Tensor& z) { return z.slice(d, start, end, step); },
+        "SliceBackwardBackward0");
+  });
+}
+
+Tensor Tensor::narrow(int64_t d, int64_t start, int64_t length) const {
+  TG_CHECK(dim() > 0, "narrow() cannot be applied to a 0-dim tensor.");
+  d = wrap_dim(d, dim(), "narrow");
+  const int64_t n = size(d);
+  if (start < 0) start += n;
+  TG_CHECK(start >= 0 && length >= 0 && start + length <= n, "narrow: start (", start, ") + length (",
+           length, ") exceeds dimension size (", n, ") of shape ", sizes());
+  return slice(d, start, start + length, 1);
+}
+
+std::vector<Tensor> Tensor::split(int64_t split_size, int64_t d) const {
+  TG_CHECK(dim() > 0, "split expects at least a 1-dimensional tensor");
+  TG_CHECK(split_size >= 0, "split expects split_size be non-negative, but got ", split_size);
+  d = wrap_dim(d, dim(), "split");
+  const int64_t n = size(d);
+  std::vector<Tensor> out;
+  if (split_size == 0) {
+    TG_CHECK(n == 0, "split: split_size can only be 0 if dimension size is 0, but got dimension size of ", n);
+    return {*this};
+  }
+  for (int64_t s = 0; s < n || (n == 0 && out.empty()); s += split_size)
+    out.push_back(narrow(d, s, std::min(split_size, n - s)));
+  return out;
+}
+
+std::vector<Tensor> Tensor::chunk(int64_t chunks, int64_t d) const {
+  TG_CHECK(chunks > 0, "chunk expects `chunks` to be greater than 0, got: ", chunks);
+  TG_CHECK(dim() > 0, "chunk expects at least a 1-dimensional tensor");
+  const int64_t n = size(wrap_dim(d, dim(), "chunk"));
+  return split((n + chunks - 1) / chunks, d);
+}
+
+Tensor Tensor::index_select(int64_t d, const Tensor& index) const {
+  TG_CHECK(index.defined() && index.scalar_type() == kLong && index.dim() <= 1,
+           "index_select(): Expected a 1-D int64 index tensor, got ",
+           index.defined() ? dtype_name(index.scalar_type()) : "undefined", " of shape ",
+           index.defined() ? index.sizes() : IntArrayRef());
+  d = wrap_dim(d, dim(), "index_select");
+  Tensor idx = index.reshape({-1}).contiguous();
+  const int64_t n = dim() == 0 ? 1 : size(d);
+  const int64_t* ip = idx.data_ptr<int64_t>();
+  for (int64_t k = 0; k < idx.numel(); ++k)
+    TG_CHECK(ip[k] >= -n && ip[k] < n, "index_select(): index ", ip[k], " is out of bounds for dimension ",
+             d, " with size ", n);
+  DimVector os(sizes());
+  if (dim() > 0) os[d] = idx.numel();
+  Tensor out = make_empty(os, scalar_type());
+  {
+    NoGradGuard guard;
+    for (int64_t k = 0; k < idx.numel(); ++k) {
+      int64_t i = ip[k] < 0 ? ip[k] + n : ip[k];
+      if (dim() == 0)
+        kernels::copy(out, *this);
+      else
+        kernels::copy(out.select(d, k), select(d, i));
+    }
+  }
+  if (autograd::should_record({this})) {
+    DimVector in(sizes());
+    autograd::record("IndexSelectBackward0", {this}, {&out}, {},
+                     [in, d, idx](const tensor_list& g, const tensor_list&) {
+                       // index_add of g's slices into zeros; written with differentiable ops.
+                       Tensor z = zeros(in, g[0].scalar_type());
+                       std::vector<Tensor> parts;
+                       const int64_t* p = idx.data_ptr<int64_t>();
+                       const int64_t n = in.empty() ? 1 : in[d];
+                       Tensor acc = z;
+                       for (int64_t k = 0; k < idx.numel(); ++k) {
+                         int64_t i = p[k] < 0 ? p[k] + n : p[k];
+                         if (in.empty()) {
+                           acc = acc + g[0];
+                           continue;
+                         }
+                         Tensor gk = g[0].select(d, k);
+                         acc = acc + scatter_into_zeros(
+                                         gk, in, [d, i](const Tensor& t) { return t.select(d, i); },
+                                         "SelectBackwardBackward0");
+                       }
+                       return tensor_list{acc};
+                     });
+  }
+  return out;
+}
+
+Tensor Tensor::operator[](const Tensor& index) const {
+  TG_CHECK(index.defined(), "index: undefined index tensor");
+  if (index.scalar_type() == kBool) {
+    TG_CHECK(index.sizes().equals(sizes()), "index: the shape of the mask ", index.sizes(),
+             " does not match the shape of the indexed tensor ", sizes());
+    Tensor m = index.reshape({-1}).contiguous();
+    std::vector<int64_t> pos;
+    const bool* mp = m.data_ptr<bool>();
+    for (int64_t i = 0; i < m.numel(); ++i)
+      if (mp[i]) pos.push_back(i);
+    return reshape({-1}).index_select(0, tensor(pos, kLong));
+  }
+  TG_CHECK(index.scalar_type() == kLong, "index: tensors used as indices must be long or bool, got ",
+           dtype_name(index.scalar_type()));
+  if (index.dim() <= 1) return index_select(0, index);
+  DimVector os(index.sizes());
+  for (int64_t i = 1; i < dim(); ++i) os.push_back(size(i));
+  return index_select(0, index.reshape({-1})).reshape(os);
+}
+
+Tensor cat(TensorList tensors, int64_t d) {
+  TG_CHECK(!tensors.empty(), "torch.cat(): expected a non-empty list of Tensors");
+  // 1-d empty tensors are skipped, as in PyTorch.
+  std::vector<const Tensor*> parts;
+  for (const Tensor& t : tensors) {
+    TG_CHECK(t.defined(), "cat: undefined tensor in list");
+    if (!(t.dim() == 1 && t.size(0) == 0)) parts.push_back(&t);
+  }
+  if (parts.empty()) return tensors[0].clone();
+  const Tensor& ref = *parts[0];
+  TG_CHECK(ref.dim() > 0, "cat: zero-dimensional tensor cannot be concatenated");
+  d = wrap_dim(d, ref.dim(), "cat");
+  ScalarType dt = ref.scalar_type();
+  int64_t total = 0;
+  for (const Tensor* t : parts) {
+    TG_CHECK(t->dim() == ref.dim(), "cat: Tensors must have same number of dimensions: got ", ref.dim(),
+             " and ", t->dim(), " (shapes ", ref.sizes(), " and ", t->sizes(), ")");
+    for (int64_t i = 0; i < ref.dim(); ++i)
+      TG_CHECK(i == d || t->size(i) == ref.size(i), "cat: Sizes of tensors must match except in dimension ",
+               d, ". Expected size ", ref.size(i), " but got size ", t->size(i),
+               " for tensor number in the list (shapes ", ref.sizes(), " and ", t->sizes(), ")");
+    total += t->size(d);
+    dt = promote_types(dt, t->scalar_type());
+  }
+  DimVector os(ref.sizes());
+  os[d] = total;
+  Tensor out = make_empty(os, dt);
+  std::vector<int64_t> lengths;
+  int64_t off = 0;
+  {
+    NoGradGuard guard;
+    for (const Tensor* t : parts) {
+      kernels::copy(out.narrow(d, off, t->size(d)), *t);
+      off += t->size(d);
+      lengths.push_back(t->size(d));
+    }
+  }
+  bool rec = false;
+  for (const Tensor* t : parts) rec = rec || autograd::needs_grad(*t);
+  if (rec && autograd::GradMode::is_enabled()) {
+    auto node_fn = [d, lengths](const tensor_list& g, const tensor_list&) {
+      tensor_list r;
+      int64_t o = 0;
+      for (int64_t len : lengths) {
+        r.push_back(g[0].narrow(d, o, len));
+        o += len;
+      }
+      return r;
+    };
+    auto node = std::make_shared<autograd::LambdaNode<decltype(node_fn)>>("CatBackward0", std::move(node_fn));
+    for (const Tensor* t : parts) {
+      if (autograd::needs_grad(*t)) {
+        node->next_edges_.push_back(autograd::gradient_edge(*t));
+        node->input_meta_.push_back({impl_of(*t)->sizes, impl_of(*t)->dtype});
+      } else {
+        node->next_edges_.push_back({});
+        node->input_meta_.push_back({});
+      }
+    }
+    autograd::set_history(out, node, 0);
+  }
+  return out;
+}
+
+Tensor stack(TensorList tensors, int64_t d) {
+  TG_CHECK(!tensors.empty(), "stack expects a non-empty TensorList");
+  d = wrap_dim(d, tensors[0].dim() + 1, "stack");
+  std::vector<Tensor> parts;
+  for (const Tensor& t : tensors) {
+    TG_CHECK(t.sizes().equals(tensors[0].sizes()), "stack expects each tensor to be equal size, but got ",
+             tensors[0].sizes(), " at entry 0 and ", t.sizes(), " at another entry");
+    parts.push_back(t.unsqueeze(d));
+  }
+  return cat(parts, d);
+}
+
+Tensor Tensor::sum_to_size(IntArrayRef s) const {
+  TG_CHECK(is_expandable_to(s, sizes()), "sum_to_size: size ", s, " is not expandable to size ", sizes());
+  return sum_to(*this, s);
+}
+
+Tensor reshape(const Tensor& x, IntArrayRef shape) { return x.reshape(shape); }
+Tensor flatten(const Tensor& x, int64_t s, int64_t e) { return x.flatten(s, e); }
+Tensor squeeze(const Tensor& x) { return x.squeeze(); }
+Tensor squeeze(const Tensor& x, int64_t d) { return x.squeeze(d); }
+Tensor unsqueeze(const Tensor& x, int64_t d) { return x.unsqueeze(d); }
+Tensor t(const Tensor& x) { return x.t(); }
+Tensor transpose(const Tensor& x, int64_t a, int64_t b) { return x.transpose(a, b); }
+Tensor permute(const Tensor& x, IntArrayRef dims) { return x.permute(dims); }
+Tensor select(const Tensor& x, int64_t d, int64_t i) { return x.select(d, i); }
+Tensor narrow(const Tensor& x, int64_t d, int64_t s, int64_t l) { return x.narrow(d, s, l); }
+Tensor index_select(const Tensor& x, int64_t d, const Tensor& i) { return x.index_select(d, i); }
+std::vector<Tensor> chunk(const Tensor& x, int64_t c, int64_t d) { return x.chunk(c, d); }
+std::vector<Tensor> split(const Tensor& x, int64_t s, int64_t d) { return x.split(s, d); }
+
+}  // namespace tg
