@@ -20,8 +20,12 @@ class ArrayRef {
   constexpr ArrayRef(const T* data, size_t n) : data_(data), size_(n) {}
   ArrayRef(const T& one) : data_(&one), size_(1) {}  // NOLINT: a single value, as libtorch
   ArrayRef(const std::vector<T>& v) : data_(v.data()), size_(v.size()) {}  // NOLINT
-  constexpr ArrayRef(const std::initializer_list<T>& l)                   // NOLINT
+// A braced list lives until the end of the full expression, which is as long as an argument needs.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winit-list-lifetime"
+  constexpr ArrayRef(const std::initializer_list<T>& l)  // NOLINT
       : data_(l.begin() == l.end() ? nullptr : l.begin()), size_(l.size()) {}
+#pragma GCC diagnostic pop
 
   const T* data() const { return data_; }
   size_t size() const { return size_; }
