@@ -15,7 +15,30 @@ bool GradMode::is_enabled() { return grad_mode_enabled; }
 void GradMode::set_enabled(bool e) { grad_mode_enabled = e; }
 
 Node::Node() : sequence_nr_(next_sequence_nr.fetch_add(1, std::memory_order_relaxed)) {}
-Node::~Node() = default;
+
+// Destroying a long graph must not recurse once per node (a 100,000-op chain would overflow the
+// stack). Each dying node hands its children to a per-thread list instead, and the outermost
+// destructor releases that list in a loop.
+namespace {
+thread_local std::vector<std::shared_ptr<Node>> graveyard;
+thread_local bool draining = false;
+}  // namespace
+
+void defer_release(std::shared_ptr<Node>&& node) {
+  if (node) graveyard.push_back(std::move(node));
+}
+
+Node::~Node() {
+  for (auto& e : next_edges_) defer_release(std::move(e.function));
+  if (draining) return;
+  draining = true;
+  while (!graveyard.empty()) {
+    std::shared_ptr<Node> n = std::move(graveyard.back());
+    graveyard.pop_back();
+    n.reset();
+  }
+  draining = false;
+}
 
 // Leaves that require grad send their gradient here; it runs the leaf's hooks and adds the
 // gradient into .grad().

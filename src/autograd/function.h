@@ -21,6 +21,7 @@ class SavedVariable {
   Tensor unpack(const std::shared_ptr<Node>& self, const char* op) const;
   bool defined() const { return data_.defined(); }
   void reset() { data_ = Tensor(); }
+  std::shared_ptr<Node>&& take_grad_fn() { return std::move(grad_fn_); }
 
  private:
   Tensor data_;
@@ -31,6 +32,9 @@ class SavedVariable {
   bool requires_grad_ = false;
   bool leaf_ = false;
 };
+
+// Hands a node to the iterative teardown (see Node::~Node).
+void defer_release(std::shared_ptr<Node>&& node);
 
 // The edge through which a gradient for t flows: its grad_fn, or its leaf accumulator.
 Edge gradient_edge(const Tensor& t);
@@ -44,6 +48,9 @@ inline bool needs_grad(const Tensor& t) { return t.defined() && impl_of(t)->requ
 template <typename F>
 struct LambdaNode final : Node {
   LambdaNode(const char* name, F&& fn) : name_(name), fn_(std::move(fn)) {}
+  ~LambdaNode() override {
+    for (auto& s : saved_) defer_release(s.take_grad_fn());
+  }
   std::string name() const override { return name_; }
   tensor_list apply(tensor_list&& grads) override {
     TG_CHECK(!released_,
