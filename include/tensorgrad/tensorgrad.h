@@ -8,3 +8,5 @@
 #include "tensorgrad/random.h"
 #include "tensorgrad/scalar_type.h"
 #include "tensorgrad/tensor.h"
+#include "tensorgrad/ordered_dict.h"
+#include "tensorgrad/nn.h"
