@@ -102,16 +102,8 @@ Tensor mse_loss(const Tensor& input, const Tensor& target, const MSELossFuncOpti
 
 Tensor l1_loss(const Tensor& input, const Tensor& target, const L1LossFuncOptions& o) {
   check_loss_args(input, target, "l1_loss");
-  Tensor out;
-  {
-    NoGradGuard guard;
-    out = reduce_loss((input - target).abs(), o.reduction());
-  }
-  record_loss("L1LossBackward0", input, target, out, o.reduction(), [](const Tensor& x, const Tensor& y) {
-    Tensor gi = (x - y).sign();
-    return std::make_pair(gi, -gi);
-  });
-  return out;
+  // Composite, as in PyTorch 1.13 (its node is AbsBackward0 / MeanBackward0 / SumBackward0).
+  return reduce_loss((input - target).abs(), o.reduction());
 }
 
 Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const BinaryCrossEntropyFuncOptions& o) {

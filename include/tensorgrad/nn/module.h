@@ -116,9 +116,14 @@ class ModuleHolder {
   bool is_empty() const { return impl_ == nullptr; }
   explicit operator bool() const { return impl_ != nullptr; }
 
-  template <typename... Args>
-  auto operator()(Args&&... args) -> decltype(std::declval<Impl&>().forward(std::forward<Args>(args)...)) {
+  template <typename... Args, typename I = Impl>
+  auto operator()(Args&&... args) -> decltype(std::declval<I&>().forward(std::forward<Args>(args)...)) {
     return checked()->forward(std::forward<Args>(args)...);
+  }
+  // seq[i] on a Sequential holder, as in libtorch.
+  template <typename Arg, typename I = Impl>
+  auto operator[](Arg&& arg) -> decltype(std::declval<I&>()[std::forward<Arg>(arg)]) {
+    return (*checked())[std::forward<Arg>(arg)];
   }
 
  private:
