@@ -7,11 +7,13 @@ CMAKE_FLAGS ?=
 
 # Debian packages the build, the tests and the tutorial need.
 DEBS := cmake ninja-build g++ pkg-config libopenblas-dev libsleef-dev libgtest-dev \
-        nlohmann-json3-dev
+        nlohmann-json3-dev libgraphviz-dev graphviz libcli11-dev
+# Only for `make bench` (libtorch-dev too, if the comparison with libtorch is wanted).
+BENCH_DEBS := libbenchmark-dev
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build tutorial test test-sanitize clean
+.PHONY: all deps configure build tutorial test test-sanitize bench clean
 
 all: build
 
@@ -41,6 +43,14 @@ test-sanitize: deps
 	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTG_SANITIZE=ON -DTG_BUILD_EXAMPLES=OFF > /dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS)
+
+# Small-op benchmarks against tensorgrad and, when libtorch-dev is installed, libtorch: pinned to
+# one core, one thread, medians of 10 repetitions, printed as a Markdown table.
+bench:
+	@$(MAKE) --no-print-directory deps DEBS="$(DEBS) $(BENCH_DEBS)"
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DTG_BUILD_BENCH=ON $(CMAKE_FLAGS) > /dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+	@bench/run.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,4 +1,6 @@
 // Tensor's accessors and autograd bookkeeping; the ops live in src/ops.
+#include <fstream>
+#include <set>
 #include <thread>
 
 #include "autograd/function.h"
@@ -290,8 +292,25 @@ void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, 
 // ---- threads
 
 namespace {
+// PyTorch's default: one thread per physical core (hyper-threads share a core's arithmetic units).
+// Some results depend on it (linspace splits long ranges by thread), so we start from the same.
+int physical_cores() {
+  std::ifstream f("/proc/cpuinfo");
+  std::set<std::pair<std::string, std::string>> cores;
+  std::string line, phys, core;
+  while (std::getline(f, line)) {
+    auto value = [&] { return line.substr(line.find(':') + 1); };
+    if (line.rfind("physical id", 0) == 0) phys = value();
+    if (line.rfind("core id", 0) == 0) {
+      core = value();
+      cores.insert({phys, core});
+    }
+  }
+  if (!cores.empty()) return static_cast<int>(cores.size());
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
 int& num_threads() {
-  static int n = std::max(1u, std::thread::hardware_concurrency());
+  static int n = physical_cores();
   return n;
 }
 }  // namespace

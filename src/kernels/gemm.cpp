@@ -71,20 +71,27 @@ void blas_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int64_t m, int64_t n, int
               int(n));
 }
 
+// Integers never reach BLAS (see gemm); this overload only lets the dispatch compile.
+void blas_gemm(CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, int64_t, int64_t, int64_t, double, const int64_t*, int64_t,
+               const int64_t*, int64_t, double, int64_t*) {
+  TG_ERROR("mm: no BLAS path for int64");
+}
+
 }  // namespace
 
 void gemm(const Tensor& c, const Tensor& a_in, const Tensor& b_in, double alpha, double beta) {
   const int64_t m = a_in.size(0), k = a_in.size(1), n = b_in.size(1);
   auto* ci = impl_of(c);
   if (m == 0 || n == 0) return;
-  TG_DISPATCH_FLOATING(ci->dtype, "mm", [&] {
+  TG_DISPATCH_NUMERIC(ci->dtype, "mm", [&] {
     scalar_t* C = ci->data_as<scalar_t>();
     if (k == 0) {
       for (int64_t i = 0; i < m * n; ++i) C[i] = beta == 0 ? scalar_t(0) : scalar_t(beta) * C[i];
       return;
     }
-    // Below about 16^3 multiply-adds a BLAS call costs more than the work.
-    if (m * n * k <= 4096) {
+    // Below about 16^3 multiply-adds a BLAS call costs more than the work. Integers (int64, as
+    // PyTorch allows on CPU) have no BLAS and always take the loop.
+    if (std::is_integral_v<scalar_t> || m * n * k <= 4096) {
       small_gemm<scalar_t>(C, a_in, b_in, m, n, k, scalar_t(alpha), scalar_t(beta));
       return;
     }
@@ -100,8 +107,9 @@ void gemm(const Tensor& c, const Tensor& a_in, const Tensor& b_in, double alpha,
     }
     const auto ta = av.trans ? CblasTrans : CblasNoTrans;
     const auto tb = bv.trans ? CblasTrans : CblasNoTrans;
-    blas_gemm(ta, tb, m, n, k, alpha, static_cast<const scalar_t*>(av.data), av.ld,
-              static_cast<const scalar_t*>(bv.data), bv.ld, beta, C);
+    if constexpr (!std::is_integral_v<scalar_t>)
+      blas_gemm(ta, tb, m, n, k, alpha, static_cast<const scalar_t*>(av.data), av.ld,
+                static_cast<const scalar_t*>(bv.data), bv.ld, beta, C);
   });
 }
 
