@@ -107,7 +107,9 @@ Formatter make_formatter(const Tensor& t, bool summarize) {
       f.sci_mode = mx / mn > 1000.0 || mx > 1.0e8 || mn < 1.0e-4;
     }
   }
-  for (double v : vals) f.width = std::max(f.width, f.raw(v).size());
+  // As in Python, only finite non-zero values set the width: nan, inf and -0. may stick out.
+  for (double v : vals)
+    if (std::isfinite(v) && v != 0) f.width = std::max(f.width, f.raw(v).size());
   return f;
 }
 
@@ -193,7 +195,9 @@ std::string Tensor::toString() const {
     Formatter f = make_formatter(t, summarize);
     body = tensor_str(t, indent, summarize, f);
   }
-  if (scalar_type() == kDouble) suffixes.push_back("dtype=torch.float64");
+  // An empty tensor has no elements to show its dtype by, so any non-default dtype is named.
+  if (scalar_type() == kDouble || (numel() == 0 && scalar_type() != kFloat))
+    suffixes.push_back(std::string("dtype=") + dtype_name(scalar_type()));
   if (const auto& fn = grad_fn()) {
     suffixes.push_back("grad_fn=<" + fn->name() + ">");
   } else if (requires_grad()) {

@@ -1,7 +1,8 @@
 // Vectorised transcendental functions (SLEEF, AVX2) over contiguous arrays. The functions process
 // whole blocks of 16 floats / 8 doubles, as PyTorch's vectorised loop does, and return how many
 // leading elements they handled; the caller finishes the tail with the scalar libm function. That
-// block structure is why our tanh/exp/log give PyTorch's float32 values bit for bit.
+// block structure, with the same SLEEF functions, is why our exp/log/sin/cos give PyTorch's float32
+// values bit for bit (tanh uses a faster SLEEF variant: within 2.1 ulp instead of 1).
 #pragma once
 
 #include <cstdint>

@@ -1,8 +1,12 @@
 // Elementwise binary ops with broadcasting and PyTorch's type promotion; their in-place forms; and
 // where/maximum/minimum. The engine sums each gradient back to its input's shape, so the rules
 // below are written for the broadcast shape.
+#include <cmath>
+
 #include "autograd/function.h"
+#include "kernels/dispatch.h"
 #include "kernels/kernels.h"
+#include "kernels/loops.h"
 #include "ops/internal.h"
 
 namespace tg {
@@ -286,7 +290,22 @@ Tensor pow(const Tensor& a, const Tensor& e) {
 Tensor pow(const Scalar& base, const Tensor& e) {
   TG_CHECK(e.defined(), "pow: undefined tensor argument");
   ScalarType ct = result_type(e, base);
-  return pow(full({}, base, ct), e);
+  Tensor out;
+  {
+    NoGradGuard guard;
+    out = pow(full({}, base, ct), e);
+  }
+  // PyTorch's pow.Scalar node: d/de b^e = b^e log b, taken as 0 where b == 0 and e >= 0.
+  if (autograd::should_record({&e})) {
+    const double b = base.toDouble();
+    autograd::record("PowBackward2", {&e}, {&out}, {autograd::save_output(out), save(e)},
+                     [b](const tensor_list& g, const tensor_list& s) {
+                       Tensor d = s[0] * std::log(b);
+                       if (b == 0.0) d = where(s[1] >= 0.0, zeros_like(d), d);
+                       return tensor_list{g[0] * d};
+                     });
+  }
+  return out;
 }
 
 // ---- maximum / minimum / where
@@ -501,11 +520,76 @@ Tensor& Tensor::div_(const Scalar& o) {
                  [&] { kernels::binary(BinaryOp::Div, *this, *this, wrap_scalar(o, scalar_type())); },
                  [&](const Tensor& s) { return tg::div(s, o); });
 }
+
+namespace {
+
+// self += value * t1 * t2 (or / t2) in one pass, rounding as PyTorch's CPU kernels do: value * t1
+// first; then for addcmul one fused multiply-add with t2 (the AVX2 build contracts
+// `self + v * t1 * t2`), for addcdiv a division and an add. t1 and t2 broadcast to self.
+template <bool kDiv>
+void addc_kernel(const Tensor& self, const Tensor& t1, const Tensor& t2, const Scalar& value) {
+  IntArrayRef sizes = self.sizes();
+  kernels::StridedOperands<3> ops{
+      {impl_of(self)->data(), impl_of(t1)->data(), impl_of(t2)->data()},
+      {kernels::broadcast_byte_strides(self, sizes), kernels::broadcast_byte_strides(t1, sizes),
+       kernels::broadcast_byte_strides(t2, sizes)}};
+  const char* name = kDiv ? "addcdiv_" : "addcmul_";
+  TG_DISPATCH_NUMERIC(impl_of(self)->dtype, name, [&] {
+    if constexpr (kDiv && std::is_integral_v<scalar_t>) {
+      TG_ERROR("addcdiv_: integer division with addcdiv is not supported; use a floating tensor");
+    } else {
+      const scalar_t v = value.to<scalar_t>();
+      auto f = [v](scalar_t x, scalar_t a, scalar_t b) -> scalar_t {
+        if constexpr (kDiv) {
+          return x + v * a / b;
+        } else if constexpr (std::is_same_v<scalar_t, float>) {
+          return static_cast<float>(static_cast<double>(x) +
+                                    static_cast<double>(v * a) * static_cast<double>(b));
+        } else if constexpr (std::is_same_v<scalar_t, double>) {
+          return std::fma(v * a, b, x);
+        } else {
+          return x + v * a * b;
+        }
+      };
+      auto run = [&f](std::array<char*, 3> p, int64_t n, std::array<int64_t, 3> s) {
+        constexpr int64_t es = sizeof(scalar_t);
+        if (s[0] == es && s[1] == es && s[2] == es) {
+          auto* o = reinterpret_cast<scalar_t*>(p[0]);
+          auto* a = reinterpret_cast<const scalar_t*>(p[1]);
+          auto* b = reinterpret_cast<const scalar_t*>(p[2]);
+          for (int64_t i = 0; i < n; ++i) o[i] = f(o[i], a[i], b[i]);
+          return;
+        }
+        for (int64_t i = 0; i < n; ++i) {
+          auto* o = reinterpret_cast<scalar_t*>(p[0] + i * s[0]);
+          *o = f(*o, *reinterpret_cast<const scalar_t*>(p[1] + i * s[1]),
+                 *reinterpret_cast<const scalar_t*>(p[2] + i * s[2]));
+        }
+      };
+      kernels::for_each_run<3>(sizes, ops, run);
+    }
+  });
+}
+
+}  // namespace
+
 Tensor& Tensor::addcmul_(const Tensor& a, const Tensor& b, const Scalar& value) {
-  return add_(tg::mul(a, b), value);
+  check_defined2(a, b, "addcmul_");
+  const ScalarType ct = promote_types(result_type(*this, a), result_type(*this, b));
+  return inplace(
+      *this, {&a, &b}, ct,
+      infer_size(sizes(), infer_size(a.sizes(), b.sizes(), "addcmul_"), "addcmul_"), "addcmul_",
+      [&] { addc_kernel<false>(*this, cast(a, scalar_type()), cast(b, scalar_type()), value); },
+      [&](const Tensor& s) { return tg::add(s, tg::mul(tg::mul(a, value), b)); });
 }
 Tensor& Tensor::addcdiv_(const Tensor& a, const Tensor& b, const Scalar& value) {
-  return add_(tg::div(a, b), value);
+  check_defined2(a, b, "addcdiv_");
+  const ScalarType ct = promote_types(result_type(*this, a), result_type(*this, b));
+  return inplace(
+      *this, {&a, &b}, ct,
+      infer_size(sizes(), infer_size(a.sizes(), b.sizes(), "addcdiv_"), "addcdiv_"), "addcdiv_",
+      [&] { addc_kernel<true>(*this, cast(a, scalar_type()), cast(b, scalar_type()), value); },
+      [&](const Tensor& s) { return tg::add(s, tg::div(tg::mul(a, value), b)); });
 }
 Tensor& Tensor::lerp_(const Tensor& end, const Scalar& weight) {
   return add_(tg::sub(end, *this), weight);

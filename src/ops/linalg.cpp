@@ -11,16 +11,40 @@ using autograd::tensor_list;
 
 namespace {
 
-void check_same_float(const Tensor& a, const Tensor& b, const char* op) {
+void check_same_dtype(const Tensor& a, const Tensor& b, const char* op) {
   TG_CHECK(a.defined() && b.defined(), op, ": undefined tensor argument");
   TG_CHECK(a.scalar_type() == b.scalar_type(), op, ": expected both operands to have the same dtype, but got ",
            dtype_name(a.scalar_type()), " and ", dtype_name(b.scalar_type()), " (shapes ", a.sizes(), " and ",
            b.sizes(), ")");
-  TG_CHECK(a.is_floating_point(), op, ": only floating point tensors are supported, got ",
-           dtype_name(a.scalar_type()));
+  TG_CHECK(a.scalar_type() != kBool, op, ": not implemented for 'Bool' tensors");
 }
 
 Tensor needs(const Tensor& t, bool cond) { return cond ? t : Tensor(); }
+
+// at::_unsafe_view: a freshly computed (contiguous) result given another shape, recorded as
+// UnsafeViewBackward0, the node PyTorch's matmul leaves on its folded and batched results.
+Tensor unsafe_view(const Tensor& r, IntArrayRef shape) {
+  Tensor out;
+  {
+    NoGradGuard guard;
+    out = r.view(shape);
+  }
+  impl_of(out)->is_view = false;
+  if (autograd::should_record({&r})) {
+    DimVector in(r.sizes());
+    autograd::record("UnsafeViewBackward0", {&r}, {&out}, {},
+                     [in](const tensor_list& g, const tensor_list&) { return tensor_list{g[0].reshape(in)}; });
+  }
+  return out;
+}
+
+// PyTorch 1.13's test for doing a matmul with one mm/mv by folding the batch dims of t (the
+// operand with >= 3 dims) into its rows.
+bool should_fold(const Tensor& t, int64_t other_dim) {
+  if (t.dim() < 3 || other_dim > 2) return false;
+  // Batch-major with the matrix dims transposed (e.g. permute(0, 2, 1)): bmm avoids a copy.
+  return !(t.dim() == 3 && other_dim == 2 && t.stride(2) != 1 && t.stride(0) == t.size(1) * t.size(2));
+}
 
 }  // namespace
 
@@ -29,7 +53,7 @@ Tensor mm(const Tensor& a, const Tensor& b) {
   TG_CHECK(a.dim() == 2 && b.dim() == 2, "mm: expected 2-D tensors, got shapes ", a.sizes(), " and ", b.sizes());
   TG_CHECK(a.size(1) == b.size(0), "mm: mat1 and mat2 shapes cannot be multiplied (", a.size(0), "x", a.size(1),
            " and ", b.size(0), "x", b.size(1), ")");
-  check_same_float(a, b, "mm");
+  check_same_dtype(a, b, "mm");
   Tensor out = make_empty({a.size(0), b.size(1)}, a.scalar_type());
   kernels::gemm(out, a, b, 1.0, 0.0);
   if (autograd::should_record({&a, &b}))
@@ -47,7 +71,7 @@ Tensor mv(const Tensor& m, const Tensor& v) {
            " and ", v.sizes());
   TG_CHECK(m.size(1) == v.size(0), "mv: size mismatch, got matrix of shape ", m.sizes(), " and vector of shape ",
            v.sizes());
-  check_same_float(m, v, "mv");
+  check_same_dtype(m, v, "mv");
   Tensor out = make_empty({m.size(0), 1}, m.scalar_type());
   kernels::gemm(out, m, v.reshape({-1, 1}), 1.0, 0.0);
   out = make_view(out, {m.size(0)}, {1}, 0);
@@ -67,7 +91,7 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
   TG_CHECK(a.dim() == 3 && b.dim() == 3, "bmm: expected 3-D tensors, got shapes ", a.sizes(), " and ", b.sizes());
   TG_CHECK(a.size(0) == b.size(0) && a.size(2) == b.size(1), "bmm: batch1 and batch2 shapes cannot be multiplied (",
            a.sizes(), " and ", b.sizes(), ")");
-  check_same_float(a, b, "bmm");
+  check_same_dtype(a, b, "bmm");
   Tensor out = make_empty({a.size(0), a.size(1), b.size(2)}, a.scalar_type());
   for (int64_t i = 0; i < a.size(0); ++i) {
     Tensor o = make_view(out, {a.size(1), b.size(2)}, {b.size(2), 1}, i * a.size(1) * b.size(2));
@@ -94,7 +118,7 @@ Tensor dot(const Tensor& a, const Tensor& b) {
   TG_CHECK(a.size(0) == b.size(0), "dot: inconsistent tensor size, expected tensor [", a.size(0),
            "] and src [", b.size(0), "] to have the same number of elements, but got ", a.size(0), " and ",
            b.size(0), " elements respectively");
-  check_same_float(a, b, "dot");
+  check_same_dtype(a, b, "dot");
   Tensor out;
   {
     NoGradGuard guard;
@@ -116,8 +140,8 @@ Tensor addmm(const Tensor& self, const Tensor& m1, const Tensor& m2, const Scala
            m2.sizes());
   TG_CHECK(m1.size(1) == m2.size(0), "addmm: mat1 and mat2 shapes cannot be multiplied (", m1.size(0), "x",
            m1.size(1), " and ", m2.size(0), "x", m2.size(1), ")");
-  check_same_float(m1, m2, "addmm");
-  check_same_float(self, m1, "addmm");
+  check_same_dtype(m1, m2, "addmm");
+  check_same_dtype(self, m1, "addmm");
   DimVector shape{m1.size(0), m2.size(1)};
   TG_CHECK(is_expandable_to(self.sizes(), shape), "addmm: the input of shape ", self.sizes(),
            " cannot be broadcast to the product's shape ", IntArrayRef(shape));
@@ -150,21 +174,44 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   TG_CHECK(ka == kb, "matmul: shapes ", a.sizes(), " and ", b.sizes(), " cannot be multiplied (", ka, " != ", kb, ")");
   if (da == 1 && db == 1) return dot(a, b);
   if (da == 2 && db == 1) return mv(a, b);
-  if (da == 1 && db == 2) return mm(a.unsqueeze(0), b).squeeze(0);
+  if (da == 1 && db == 2) {
+    // PyTorch computes a.unsqueeze(0).mm(b).squeeze_(0); the in-place squeeze_ names the node.
+    Tensor r = mm(a.unsqueeze(0), b);
+    Tensor out;
+    {
+      NoGradGuard guard;
+      out = r.squeeze(0);
+    }
+    if (autograd::should_record({&r}))
+      autograd::record("SqueezeBackward3", {&r}, {&out}, {},
+                       [](const tensor_list& g, const tensor_list&) { return tensor_list{g[0].unsqueeze(0)}; });
+    return out;
+  }
   if (da == 2 && db == 2) return mm(a, b);
-  if (da >= 3 && db <= 2) {
-    // Fold the batch into the rows: one GEMM instead of many.
-    DimVector out_shape(a.sizes());
-    out_shape.back() = db == 2 ? b.size(1) : 1;
-    Tensor a2 = a.reshape({-1, ka});
-    Tensor r = db == 2 ? a2.mm(b) : a2.mm(b.unsqueeze(1));
-    r = r.reshape(out_shape);
-    return db == 1 ? r.squeeze(-1) : r;
+  if (should_fold(a, db) || should_fold(b, da)) {
+    // Fold the batch into the rows: one GEMM instead of many. With the batched operand on the
+    // right, compute (b^T a^T)^T, as PyTorch does.
+    const bool transpose = db > da;
+    Tensor t1 = transpose ? b.transpose(-1, -2) : a;
+    Tensor t2 = transpose ? (da == 2 ? a.t() : a) : b;
+    DimVector out_shape(t1.sizes().slice(0, t1.dim() - 1));
+    Tensor t1f = t1.reshape({numel_of(out_shape), t1.size(-1)});
+    if (t2.dim() == 1) return unsafe_view(mv(t1f, t2), out_shape);
+    out_shape.push_back(t2.size(1));
+    Tensor out = unsafe_view(t1f.mm(t2), out_shape);
+    return transpose ? out.transpose(-1, -2).contiguous() : out;
   }
   // General batched case with broadcasting of the batch dims.
   Tensor A = da == 1 ? a.unsqueeze(0) : a;
   Tensor B = db == 1 ? b.unsqueeze(-1) : b;
   IntArrayRef bsa = A.sizes().slice(0, A.dim() - 2), bsb = B.sizes().slice(0, B.dim() - 2);
+  // Checked here so that the message shows the operands' shapes, not just their batch dims.
+  for (size_t i = 1; i <= std::min(bsa.size(), bsb.size()); ++i) {
+    const int64_t sa = bsa[bsa.size() - i], sb = bsb[bsb.size() - i];
+    TG_CHECK(sa == sb || sa == 1 || sb == 1, "matmul: The size of tensor a (", sa,
+             ") must match the size of tensor b (", sb, ") at non-singleton batch dimension (shapes ",
+             a.sizes(), " and ", b.sizes(), ")");
+  }
   DimVector batch = infer_size(bsa, bsb, "matmul");
   const int64_t n = A.size(-2), m = B.size(-1);
   int64_t nb = numel_of(batch);
@@ -178,7 +225,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   DimVector out_shape(batch);
   if (da > 1) out_shape.push_back(n);
   if (db > 1) out_shape.push_back(m);
-  return A3.bmm(B3).reshape(out_shape);
+  return unsafe_view(A3.bmm(B3), out_shape);
 }
 
 Tensor Tensor::matmul(const Tensor& o) const { return tg::matmul(*this, o); }

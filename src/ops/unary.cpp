@@ -69,7 +69,16 @@ Tensor tan(const Tensor& x) {
 }
 Tensor tanh(const Tensor& x) {
   return unary_op(UnaryOp::Tanh, x, true, "tanh", "TanhBackward0", false, true,
-                  [](const Tensor& g, const Tensor&, const Tensor& y) { return g * (1 - y * y); });
+                  [](const Tensor& g, const Tensor&, const Tensor& y) {
+                    // PyTorch's kernel computes 1 - y*y with one rounding (a fused multiply-add);
+                    // addcmul_ does the same, so gradients match it bit for bit (the unfused form
+                    // loses most of its digits near saturation). With create_graph the rule must
+                    // stay differentiable.
+                    if (autograd::GradMode::is_enabled()) return g * ((1 - y) * (1 + y));
+                    Tensor one_minus_y2 = ones_like(y);
+                    one_minus_y2.addcmul_(y, y, -1);
+                    return g * one_minus_y2;
+                  });
 }
 Tensor sigmoid(const Tensor& x) {
   return unary_op(UnaryOp::Sigmoid, x, true, "sigmoid", "SigmoidBackward0", false, true,
@@ -100,7 +109,8 @@ Tensor sign(const Tensor& x) {
                   [](const Tensor& g, const Tensor&, const Tensor&) { return zeros_like(g); });
 }
 
-Tensor clamp(const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi) {
+namespace {
+Tensor clamp_impl(const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi, const char* node) {
   TG_CHECK(x.defined(), "clamp: called on an undefined tensor");
   TG_CHECK(lo || hi, "clamp: At least one of 'min' or 'max' must not be None");
   ScalarType ct = x.scalar_type();
@@ -113,7 +123,7 @@ Tensor clamp(const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi
   if (hi) h = hi->toDouble();
   kernels::clamp(y, in, l, h);
   if (autograd::should_record({&x}))
-    autograd::record("ClampBackward1", {&x}, {&y}, {save(x)}, [l, h](const tensor_list& g, const tensor_list& s) {
+    autograd::record(node, {&x}, {&y}, {save(x)}, [l, h](const tensor_list& g, const tensor_list& s) {
       Tensor mask = ones_like(s[0], kBool);
       if (l) mask = mask & (s[0] >= *l);
       if (h) mask = mask & (s[0] <= *h);
@@ -121,8 +131,14 @@ Tensor clamp(const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi
     });
   return y;
 }
-Tensor clamp_min(const Tensor& x, const Scalar& m) { return clamp(x, m, std::nullopt); }
-Tensor clamp_max(const Tensor& x, const Scalar& m) { return clamp(x, std::nullopt, m); }
+}  // namespace
+
+Tensor clamp(const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi) {
+  return clamp_impl(x, lo, hi, "ClampBackward1");
+}
+// Separate ops in PyTorch, with their own node names.
+Tensor clamp_min(const Tensor& x, const Scalar& m) { return clamp_impl(x, m, std::nullopt, "ClampMinBackward0"); }
+Tensor clamp_max(const Tensor& x, const Scalar& m) { return clamp_impl(x, std::nullopt, m, "ClampMaxBackward0"); }
 
 Tensor isnan(const Tensor& x) {
   Tensor out = make_empty(x.sizes(), kBool);
@@ -163,6 +179,8 @@ Tensor Tensor::neg() const { return tg::neg(*this); }
 Tensor Tensor::sign() const { return tg::sign(*this); }
 Tensor Tensor::reciprocal() const { return tg::reciprocal(*this); }
 Tensor Tensor::clamp(std::optional<Scalar> lo, std::optional<Scalar> hi) const { return tg::clamp(*this, lo, hi); }
+Tensor Tensor::clamp_min(const Scalar& min) const { return tg::clamp_min(*this, min); }
+Tensor Tensor::clamp_max(const Scalar& max) const { return tg::clamp_max(*this, max); }
 Tensor Tensor::isnan() const { return tg::isnan(*this); }
 Tensor Tensor::isfinite() const { return tg::isfinite(*this); }
 Tensor Tensor::logical_not() const { return tg::logical_not(*this); }

@@ -311,8 +311,36 @@ std::vector<Tensor> Tensor::split(int64_t split_size, int64_t d) const {
     TG_CHECK(n == 0, "split: split_size can only be 0 if dimension size is 0, but got dimension size of ", n);
     return {*this};
   }
-  for (int64_t s = 0; s < n || (n == 0 && out.empty()); s += split_size)
-    out.push_back(narrow(d, s, std::min(split_size, n - s)));
+  {
+    NoGradGuard guard;
+    for (int64_t s = 0; s < n || (n == 0 && out.empty()); s += split_size)
+      out.push_back(narrow(d, s, std::min(split_size, n - s)));
+  }
+  // One SplitBackward0 node with an output per piece, as in PyTorch; pieces that get no
+  // gradient contribute zeros.
+  if (autograd::should_record({this})) {
+    DimVector in(sizes());
+    const ScalarType dt = scalar_type();
+    auto node_fn = [in, d, split_size, dt](const tensor_list& g, const tensor_list&) {
+      tensor_list pieces;
+      for (size_t k = 0; k < g.size(); ++k) {
+        if (g[k].defined()) {
+          pieces.push_back(g[k]);
+        } else {
+          DimVector s(in);
+          s[d] = std::min(split_size, in[d] - static_cast<int64_t>(k) * split_size);
+          pieces.push_back(zeros(s, dt));
+        }
+      }
+      return tensor_list{cat(pieces, d)};
+    };
+    auto node = std::make_shared<autograd::LambdaNode<decltype(node_fn)>>("SplitBackward0",
+                                                                          std::move(node_fn));
+    autograd::collect_next_edges(*node, {this});
+    node->num_outputs_ = out.size();
+    for (size_t k = 0; k < out.size(); ++k)
+      autograd::set_history(out[k], node, static_cast<uint32_t>(k));
+  }
   return out;
 }
 
@@ -415,7 +443,8 @@ Tensor cat(TensorList tensors, int64_t d) {
     for (int64_t i = 0; i < ref.dim(); ++i)
       TG_CHECK(i == d || t->size(i) == ref.size(i), "cat: Sizes of tensors must match except in dimension ",
                d, ". Expected size ", ref.size(i), " but got size ", t->size(i),
-               " for tensor number in the list (shapes ", ref.sizes(), " and ", t->sizes(), ")");
+               " for tensor number ", t - tensors.begin(), " in the list (shapes ", ref.sizes(), " and ",
+               t->sizes(), ")");
     total += t->size(d);
     dt = promote_types(dt, t->scalar_type());
   }
@@ -463,12 +492,38 @@ Tensor stack(TensorList tensors, int64_t d) {
   TG_CHECK(!tensors.empty(), "stack expects a non-empty TensorList");
   d = wrap_dim(d, tensors[0].dim() + 1, "stack");
   std::vector<Tensor> parts;
-  for (const Tensor& t : tensors) {
-    TG_CHECK(t.sizes().equals(tensors[0].sizes()), "stack expects each tensor to be equal size, but got ",
-             tensors[0].sizes(), " at entry 0 and ", t.sizes(), " at another entry");
-    parts.push_back(t.unsqueeze(d));
+  Tensor out;
+  {
+    // Recorded below as one StackBackward0 node, as in PyTorch, not as unsqueezes and a cat.
+    NoGradGuard guard;
+    for (const Tensor& t : tensors) {
+      TG_CHECK(t.sizes().equals(tensors[0].sizes()), "stack expects each tensor to be equal size, but got ",
+               tensors[0].sizes(), " at entry 0 and ", t.sizes(), " at another entry");
+      parts.push_back(t.unsqueeze(d));
+    }
+    out = cat(parts, d);
   }
-  return cat(parts, d);
+  bool rec = false;
+  for (const Tensor& t : tensors) rec = rec || autograd::needs_grad(t);
+  if (rec && autograd::GradMode::is_enabled()) {
+    auto node_fn = [d, n = tensors.size()](const tensor_list& g, const tensor_list&) {
+      tensor_list r;
+      for (size_t i = 0; i < n; ++i) r.push_back(g[0].select(d, static_cast<int64_t>(i)));
+      return r;
+    };
+    auto node = std::make_shared<autograd::LambdaNode<decltype(node_fn)>>("StackBackward0", std::move(node_fn));
+    for (const Tensor& t : tensors) {
+      if (autograd::needs_grad(t)) {
+        node->next_edges_.push_back(autograd::gradient_edge(t));
+        node->input_meta_.push_back({impl_of(t)->sizes, impl_of(t)->dtype});
+      } else {
+        node->next_edges_.push_back({});
+        node->input_meta_.push_back({});
+      }
+    }
+    autograd::set_history(out, node, 0);
+  }
+  return out;
 }
 
 Tensor Tensor::sum_to_size(IntArrayRef s) const {
