@@ -10,3 +10,6 @@
 #include "tensorgrad/tensor.h"
 #include "tensorgrad/ordered_dict.h"
 #include "tensorgrad/nn.h"
+#include "tensorgrad/optim.h"
+#include "tensorgrad/io.h"
+#include "tensorgrad/data.h"
