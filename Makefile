@@ -7,7 +7,7 @@ CMAKE_FLAGS ?=
 
 # Debian packages the build, the tests and the tutorial need.
 DEBS := cmake ninja-build g++ pkg-config libopenblas-dev libsleef-dev libgtest-dev \
-        nlohmann-json3-dev libgraphviz-dev graphviz libcli11-dev
+        nlohmann-json3-dev libgraphviz-dev graphviz libcli11-dev libplplot-dev plplot-driver-cairo
 # Only for `make bench` (libtorch-dev too, if the comparison with libtorch is wanted).
 BENCH_DEBS := libbenchmark-dev
 
@@ -32,7 +32,9 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
-tutorial: build
+# Builds only what the tutorial needs, then runs all its sections.
+tutorial: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target tutorial
 	@$(BUILD)/examples/tutorial
 
 test: build
@@ -49,7 +51,7 @@ test-sanitize: deps
 bench:
 	@$(MAKE) --no-print-directory deps DEBS="$(DEBS) $(BENCH_DEBS)"
 	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DTG_BUILD_BENCH=ON $(CMAKE_FLAGS) > /dev/null
-	@cmake --build $(BUILD) -j $(JOBS)
+	@cmake --build $(BUILD) -j $(JOBS) --target benchmarks
 	@bench/run.sh $(BUILD)
 
 clean:

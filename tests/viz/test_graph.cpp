@@ -1,6 +1,7 @@
 // DOT export of backward graphs: nodes carry PyTorch's op names and the given leaf names, edges
 // follow the forward direction, and render() writes real SVG/PNG files.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -98,7 +99,7 @@ TEST(GraphDot, SharedSubgraphAppearsOnce) {
 TEST(GraphRender, WritesSvgAndPng) {
   auto x = tg::ones({2}, tg::requires_grad());
   std::string dot = tg::viz::to_dot((x * 2).sum());
-  auto dir = std::filesystem::temp_directory_path() / "tg_graph_test";
+  auto dir = std::filesystem::temp_directory_path() / ("tg_graph_test_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   tg::viz::render(dot, (dir / "g.svg").string());
   tg::viz::render(dot, (dir / "g.png").string());
