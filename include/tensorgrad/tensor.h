@@ -143,8 +143,8 @@ class Tensor {
   Tensor sign() const;
   Tensor reciprocal() const;
   Tensor clamp(std::optional<Scalar> min, std::optional<Scalar> max = std::nullopt) const;
-  Tensor clamp_min(const Scalar& min) const { return clamp(min, std::nullopt); }
-  Tensor clamp_max(const Scalar& max) const { return clamp(std::nullopt, max); }
+  Tensor clamp_min(const Scalar& min) const;
+  Tensor clamp_max(const Scalar& max) const;
   Tensor maximum(const Tensor& o) const;
   Tensor minimum(const Tensor& o) const;
   Tensor softmax(int64_t d, std::optional<ScalarType> dtype = std::nullopt) const;
@@ -173,6 +173,10 @@ class Tensor {
   Tensor var(IntArrayRef dims, bool unbiased = true, bool keepdim = false) const;
   Tensor std(bool unbiased = true) const;
   Tensor std(IntArrayRef dims, bool unbiased = true, bool keepdim = false) const;
+  // int -> bool beats int -> IntArrayRef in overload resolution, so without these `x.std(0)` and
+  // `x.var({1})` would silently mean unbiased = false; libtorch has the same two overloads.
+  Tensor var(int dim) const { return var(IntArrayRef(static_cast<int64_t>(dim))); }
+  Tensor std(int dim) const { return std(IntArrayRef(static_cast<int64_t>(dim))); }
 
   // ---- linear algebra
   Tensor matmul(const Tensor& o) const;
@@ -206,6 +210,11 @@ class Tensor {
 
   // ---- in-place fills and copies
   Tensor& zero_();
+  // The data is shared, so clearing it through a const handle is fine: `x.grad().zero_()`.
+  const Tensor& zero_() const {
+    Tensor(impl_).zero_();
+    return *this;
+  }
   Tensor& fill_(const Scalar& v);
   Tensor& copy_(const Tensor& src, bool non_blocking = false);
   Tensor& uniform_(double from = 0, double to = 1, Generator* gen = nullptr);
@@ -213,7 +222,7 @@ class Tensor {
   Tensor clone() const;
   Tensor to(ScalarType t, bool non_blocking = false, bool copy = false) const;
   Tensor to(Device d, ScalarType t, bool non_blocking = false, bool copy = false) const;
-  Tensor to(Device d) const { return *this; }
+  Tensor to(Device /*device*/) const { return *this; }
   Tensor to(const TensorOptions& o, bool non_blocking = false, bool copy = false) const;
   Tensor cpu() const { return *this; }
   Tensor toType(ScalarType t) const { return to(t); }
@@ -384,6 +393,9 @@ Tensor var(const Tensor& x, bool unbiased = true);
 Tensor var(const Tensor& x, IntArrayRef dims, bool unbiased = true, bool keepdim = false);
 Tensor std(const Tensor& x, bool unbiased = true);
 Tensor std(const Tensor& x, IntArrayRef dims, bool unbiased = true, bool keepdim = false);
+// See Tensor::var(int): a lone int (or {int}) is a dimension, not `unbiased`.
+inline Tensor var(const Tensor& x, int dim) { return x.var(dim); }
+inline Tensor std(const Tensor& x, int dim) { return x.std(dim); }
 
 Tensor matmul(const Tensor& a, const Tensor& b);
 Tensor mm(const Tensor& a, const Tensor& b);

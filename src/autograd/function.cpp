@@ -115,6 +115,20 @@ void collect_next_edges(Node& node, std::initializer_list<const Tensor*> inputs)
 
 void set_history(const Tensor& output, const std::shared_ptr<Node>& node, uint32_t output_nr) {
   auto& meta = impl_of(output)->meta();
+  // An in-place op gives the tensor a new grad_fn; as in PyTorch its retain_grad hook moves along,
+  // so that .grad() is the gradient of the tensor's new value.
+  if (meta.retains_grad && meta.grad_fn && meta.grad_fn != node) {
+    auto& hooks = meta.grad_fn->pre_hooks_;
+    for (auto it = hooks.begin(); it != hooks.end(); ++it) {
+      if (it->is_retain_grad && it->output_nr == meta.output_nr) {
+        Node::PreHook h = std::move(*it);
+        hooks.erase(it);
+        h.output_nr = output_nr;
+        node->pre_hooks_.push_back(std::move(h));
+        break;
+      }
+    }
+  }
   meta.grad_fn = node;
   meta.output_nr = output_nr;
   meta.requires_grad = true;

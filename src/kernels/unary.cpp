@@ -26,7 +26,8 @@ void for_op(UnaryOp op, F&& run) {
     case UnaryOp::Abs: run([](T x) { return x < T(0) ? static_cast<T>(-x) : x; }); break;
     case UnaryOp::Sign: run([](T x) { return sign_scalar(x); }); break;
     case UnaryOp::Square: run([](T x) { return static_cast<T>(x * x); }); break;
-    case UnaryOp::Relu: run([](T x) { return x > T(0) ? x : T(0); }); break;
+    // x < 0 ? 0 : x keeps nan and -0. as PyTorch does (x > 0 ? x : 0 would turn both into 0).
+    case UnaryOp::Relu: run([](T x) { return x < T(0) ? T(0) : x; }); break;
     default:
       if constexpr (std::is_floating_point_v<T>) {
         switch (op) {

@@ -124,10 +124,7 @@ Tensor& inplace(Tensor& self, std::initializer_list<const Tensor*> others, Scala
   Tensor r = slow(self.clone());
   kernels::copy(self, r.to(self.scalar_type()));
   impl_of(self)->bump_version();
-  auto& meta = impl_of(self)->meta();
-  meta.grad_fn = impl_of(r)->autograd->grad_fn;
-  meta.output_nr = impl_of(r)->autograd->output_nr;
-  meta.requires_grad = true;
+  autograd::set_history(self, impl_of(r)->autograd->grad_fn, impl_of(r)->autograd->output_nr);
   return self;
 }
 

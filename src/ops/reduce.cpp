@@ -303,7 +303,9 @@ Tensor var_impl(const Tensor& x, IntArrayRef dims, bool unbiased, bool keepdim, 
                        Tensor scale = (x - m) * (2.0 / (static_cast<double>(n) - c));
                        if (!take_sqrt) return tensor_list{gk * scale};
                        Tensor yk = unsqueeze_reduced(s[1], x.sizes(), mask, keepdim);
-                       return tensor_list{gk * scale / (2 * yk)};
+                       // A zero std has a zero gradient, as in PyTorch (not 0/0).
+                       Tensor r = gk * scale / (2 * yk);
+                       return tensor_list{where(yk == 0, zeros_like(r), r)};
                      });
   }
   return out;

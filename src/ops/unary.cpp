@@ -195,9 +195,7 @@ Tensor& unary_inplace(Tensor& self, const char* name, F&& f) {
     Tensor r = f(self.clone());
     kernels::copy(self, r);
     impl_of(self)->bump_version();
-    auto& meta = impl_of(self)->meta();
-    meta.grad_fn = impl_of(r)->autograd->grad_fn;
-    meta.output_nr = impl_of(r)->autograd->output_nr;
+    autograd::set_history(self, impl_of(r)->autograd->grad_fn, impl_of(r)->autograd->output_nr);
     return self;
   }
   Tensor r;

@@ -1,0 +1,35 @@
+# Installs the build in BUILD_DIR into WORK_DIR/prefix, builds the consumer project against that
+# prefix with find_package(tensorgrad), and runs it. Starts from scratch every time.
+set(prefix ${WORK_DIR}/prefix)
+set(consumer_build ${WORK_DIR}/consumer-build)
+file(REMOVE_RECURSE ${prefix} ${consumer_build})
+
+function(run_step what)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${what} failed (${rc}):\n${out}")
+  endif()
+  set(step_output "${out}" PARENT_SCOPE)
+endfunction()
+
+run_step("cmake --install" ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
+if(NOT EXISTS ${prefix}/include/tensorgrad/tensorgrad.h)
+  message(FATAL_ERROR "the install did not put tensorgrad/tensorgrad.h under ${prefix}/include")
+endif()
+
+set(configure_args -S ${CONSUMER_DIR} -B ${consumer_build} -G ${GENERATOR}
+                   -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=${BUILD_TYPE}
+                   -DCMAKE_CXX_COMPILER=${CXX_COMPILER})
+if(MAKE_PROGRAM)
+  list(APPEND configure_args -DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM})
+endif()
+if(CXX_FLAGS)
+  list(APPEND configure_args "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}")
+endif()
+run_step("configuring the consumer" ${CMAKE_COMMAND} ${configure_args})
+run_step("building the consumer" ${CMAKE_COMMAND} --build ${consumer_build})
+run_step("running the consumer" ${consumer_build}/consumer)
+message(STATUS "consumer says: ${step_output}")
+if(NOT step_output MATCHES "consumer: ok")
+  message(FATAL_ERROR "unexpected consumer output:\n${step_output}")
+endif()
