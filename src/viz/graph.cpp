@@ -5,6 +5,7 @@
 #include <gvc.h>
 
 #include <cstdio>
+#include <mutex>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
@@ -144,18 +145,18 @@ void render(const std::string& dot_source, const std::string& path) {
   std::string format = path.substr(dot_pos + 1);
   TG_CHECK(format == "svg" || format == "png" || format == "pdf", "render: unsupported format '", format,
            "' for '", path, "' (use .svg, .png or .pdf)");
-  GVC_t* gvc = gvContext();
+  // One context for the whole process: Graphviz 2.42 caches font data in statics that outlive a
+  // freed context, so freeing and recreating contexts reads freed memory (seen with ASan).
+  static std::mutex mutex;
+  std::lock_guard<std::mutex> lock(mutex);
+  static GVC_t* gvc = gvContext();
   TG_CHECK(gvc != nullptr, "render: could not start Graphviz");
   Agraph_t* g = agmemread(dot_source.c_str());
-  if (!g) {
-    gvFreeContext(gvc);
-    TG_ERROR("render: Graphviz could not parse the DOT source");
-  }
+  TG_CHECK(g != nullptr, "render: Graphviz could not parse the DOT source");
   int rc = gvLayout(gvc, g, "dot");
   if (rc == 0) rc = gvRenderFilename(gvc, g, format.c_str(), path.c_str());
   gvFreeLayout(gvc, g);
   agclose(g);
-  gvFreeContext(gvc);
   TG_CHECK(rc == 0, "render: Graphviz failed to write '", path, "'");
 }
 
