@@ -3,11 +3,13 @@
 // The chain rule with f(u) = sin(u) and g(x, y) = x^2 + y^2 gives
 //   dz/dx = cos(x^2 + y^2) * 2x,    dz/dy = cos(x^2 + y^2) * 2y.
 // Here autograd computes the same two partial derivatives at every point of the notebook's quiver
-// grid (x and y from -2.5 to 2.5 in steps of 0.5), and we check them against the formula.
+// grid (x and y from -2.5 to 2.5 in steps of 0.5), checks them against the formula, and draws them
+// over the contours of z as the notebook's ex1_plot does.
 #include <algorithm>
 #include <fstream>
 #include <iostream>
 
+#include "figures.h"
 #include "format.h"
 #include "sections.h"
 
@@ -61,9 +63,25 @@ void gradient_vector(const Settings& settings) {
             << "  max |dz/dx autograd - formula| = " << general(diff_x, 3) << '\n'
             << "  max |dz/dy autograd - formula| = " << general(diff_y, 3) << '\n';
 
-  // The whole field, ready for a quiver plot.
-  std::filesystem::create_directories(settings.out_dir);
-  const auto path = settings.out_dir / "01_gradient_vectors.csv";
+  // The notebook's ex1_plot: filled contours of z on a fine grid, with autograd's gradient
+  // vectors on top. quiver(scale=50): an arrow of length |grad z| / 50 panel widths.
+  const tg::Tensor fine = tg::arange(-3.0, 3.01, 0.02, tg::kDouble);  // 301 points per axis
+  const int64_t m = fine.numel();
+  const tg::Tensor fine_z = tg::sin(fine.reshape({1, m}).pow(2) + fine.reshape({m, 1}).pow(2));
+  tg::viz::Figure figure(800, 700);
+  figure.add_axes()
+      .set_title("Gradient vectors point towards steepest ascent")
+      .set_xlabel("x")
+      .set_ylabel("y")
+      .set_aspect_equal()
+      .contourf(fine, fine, fine_z,
+                tg::viz::ContourStyle().levels(20).colorbar_label("z = h(x, y)"))
+      .quiver(xx.detach(), yy.detach(), dz_dx, dz_dy, tg::viz::QuiverStyle().color("r").scale(50));
+  std::cout << '\n';
+  save_figure(figure, settings, "gradient_vectors", "figure");
+
+  // The whole field as numbers, for other tools.
+  const auto path = settings.out_dir / "gradient_vectors.csv";
   std::ofstream csv(path);
   csv << "x,y,z,dz_dx,dz_dy\n";
   for (int64_t i = 0; i < n; ++i) {
@@ -74,7 +92,7 @@ void gradient_vector(const Settings& settings) {
     }
   }
   TG_CHECK(csv.good(), "could not write ", path.string());
-  std::cout << "  all grid points and gradients written to " << path.string() << '\n';
+  std::cout << "  grid points and gradients: " << path.string() << '\n';
 }
 
 }  // namespace tutorial

@@ -3,11 +3,14 @@
 // The function to minimise is an elongated bowl,
 //   f(w) = (w0 - 1)^2 + 4 (w1 + 0.5)^2,
 // whose only minimum is f = 0 at w = (1, -0.5). Its gradient is (2 (w0 - 1), 8 (w1 + 0.5)), but the
-// loop below never uses that formula: autograd supplies grad f at every step.
+// loop below never uses that formula: autograd supplies grad f at every step. The figure shows the
+// path of the iterates over the contours of f.
 #include <cmath>
 #include <fstream>
 #include <iostream>
+#include <vector>
 
+#include "figures.h"
 #include "format.h"
 #include "sections.h"
 
@@ -30,9 +33,10 @@ void gradient_descent(const Settings& settings) {
 
   Table table({"t", "w0", "w1", "f(w)", "df/dw0", "df/dw1"});
   std::filesystem::create_directories(settings.out_dir);
-  const auto path = settings.out_dir / "02_gradient_descent_path.csv";
+  const auto path = settings.out_dir / "gradient_descent_path.csv";
   std::ofstream csv(path);
   csv << "t,w0,w1,f\n";
+  std::vector<double> path_w0, path_w1;  // the iterates, for the figure
 
   for (int t = 0; t <= steps; ++t) {
     tg::Tensor f = bowl(w);
@@ -45,6 +49,8 @@ void gradient_descent(const Settings& settings) {
                      fixed(w[1].item<double>(), 6), general(f.item<double>(), 6),
                      general(grad[0].item<double>(), 6), general(grad[1].item<double>(), 6)});
     }
+    path_w0.push_back(w[0].item<double>());
+    path_w1.push_back(w[1].item<double>());
     csv << t << ',' << w[0].item<double>() << ',' << w[1].item<double>() << ',' << f.item<double>()
         << '\n';
     if (t == steps) break;
@@ -64,8 +70,34 @@ void gradient_descent(const Settings& settings) {
       std::hypot(final_w[0].item<double>() - 1, final_w[1].item<double>() + 0.5);
   std::cout << "\nfinal w = " << final_w << ", f(w) = " << general(bowl(final_w).item<double>(), 6)
             << "\ndistance to the minimum (1, -0.5): " << general(distance, 3) << '\n';
+
+  // The path over the contours of f. The same bowl() evaluates the whole grid at once: stacked,
+  // w[0] and w[1] are the grid's x and y.
+  const tg::Tensor gx = tg::arange(-3.0, 3.001, 0.02, tg::kDouble);
+  const tg::Tensor gy = tg::arange(-2.0, 2.001, 0.02, tg::kDouble);
+  const int64_t nx = gx.numel(), ny = gy.numel();
+  const tg::Tensor grid_f =
+      bowl(tg::stack({gx.reshape({1, nx}).expand({ny, nx}), gy.reshape({ny, 1}).expand({ny, nx})}));
+  tg::viz::Figure figure(800, 620);
+  figure.add_axes()
+      .set_title("Gradient descent on f, η = " + py_float(eta) + ", " + std::to_string(steps) +
+                 " steps")
+      .set_xlabel("w₀")
+      .set_ylabel("w₁")
+      .set_aspect_equal()
+      .contourf(
+          gx, gy, grid_f,
+          tg::viz::ContourStyle().levels(20).colorbar_label("f(w) = (w₀ − 1)² + 4 (w₁ + 0.5)²"))
+      .path(path_w0, path_w1,
+            tg::viz::PathStyle()
+                .label("w(t)")
+                .start_label("w(0) = (−2, 1.5)")
+                .end_label("w(" + std::to_string(steps) + ")"))
+      .legend(tg::viz::LegendLoc::UpperRight);
+  std::cout << '\n';
+  save_figure(figure, settings, "gradient_descent", "figure");
   TG_CHECK(csv.good(), "could not write ", path.string());
-  std::cout << "the whole path is in " << path.string() << '\n';
+  std::cout << "  the path as numbers: " << path.string() << '\n';
 }
 
 }  // namespace tutorial

@@ -9,16 +9,18 @@
 //   df/dx = (1 - tanh^2(e)) * 1/(d + 1) * z * 1/b * 2
 //   df/dy = (1 - tanh^2(e)) * 1/(d + 1) * z * (-a / b^2) * cos(y)
 //   df/dz = (1 - tanh^2(e)) * 1/(d + 1) * c
-// retain_grad() keeps autograd's gradient at each intermediate node, so every step can be compared.
+// retain_grad() keeps autograd's gradient at each intermediate node, so every step can be compared,
+// and the drawing of the graph shows each node's value and gradient.
 #include <cmath>
 #include <iostream>
 
+#include "figures.h"
 #include "format.h"
 #include "sections.h"
 
 namespace tutorial {
 
-void computational_graph(const Settings& /*settings*/) {
+void computational_graph(const Settings& settings) {
   print_header(3, "Computational graph and backprop: f = tanh(ln(1 + z * 2x / sin(y)))");
 
   tg::Tensor x = tg::tensor(1.0, tg::requires_grad());
@@ -84,6 +86,18 @@ void computational_graph(const Settings& /*settings*/) {
   backward.print(std::cout);
   std::cout << "\nautograd works in float32 and the formulas in double, hence differences below "
                "1e-7.\n";
+
+  // The graph autograd recorded, drawn from f back to the leaves: one box per operation (named
+  // as PyTorch names its grad_fn), one ellipse per input, with every named value and gradient.
+  tg::viz::GraphOptions options;
+  options.names = {{"x", x}, {"y", y}, {"z", z}, {"a", a}, {"b", b},
+                   {"c", c}, {"d", d}, {"e", e}, {"f", f}};
+  options.show_values = true;
+  options.show_grads = true;
+  options.show_shapes = false;
+  options.title = "f(x, y, z) = tanh(ln(1 + z * 2x / sin(y)))";
+  std::cout << '\n';
+  save_graph(tg::viz::to_dot(f, options), settings, "computational_graph", "graph");
 }
 
 }  // namespace tutorial

@@ -3,11 +3,13 @@
 // SimpleGraph is the notebook's one-neuron model, prediction = tanh(w x + b), with the squared
 // error loss = (y_t - y_p)^2. Working the derivatives out by hand gives
 //   dloss/dw = -2 x (y_t - y_p)(1 - y_p^2),    dloss/db = -2 (y_t - y_p)(1 - y_p^2),
-// and loss.backward() must produce the same numbers in w.grad() and b.grad().
+// and loss.backward() must produce the same numbers in w.grad() and b.grad(). The drawing of the
+// graph shows where each of them comes from.
 #include <iostream>
 #include <string>
 #include <string_view>
 
+#include "figures.h"
 #include "format.h"
 #include "sections.h"
 
@@ -41,7 +43,7 @@ std::string grad_fn_text(const tg::Tensor& t) {
 
 }  // namespace
 
-void simple_graph(const Settings& /*settings*/) {
+void simple_graph(const Settings& settings) {
   print_header(4, "Autograd on a single neuron: SimpleGraph");
 
   const tg::Tensor feature = tg::tensor({1});  // input
@@ -84,7 +86,8 @@ void simple_graph(const Settings& /*settings*/) {
   const tg::Tensor ana_dloss_dw = -2 * feature * (target - y_p) * (1 - y_p.pow(2));
   const tg::Tensor ana_dloss_db = -2 * (target - y_p) * (1 - y_p.pow(2));
 
-  square_loss.backward();  // fills graph.w.grad() and graph.b.grad()
+  prediction.retain_grad();  // keep dloss/dprediction too, for the drawing below
+  square_loss.backward();    // fills graph.w.grad() and graph.b.grad()
   const tg::Tensor autograd_dloss_dw = graph.w.grad();
   const tg::Tensor autograd_dloss_db = graph.b.grad();
 
@@ -95,6 +98,15 @@ void simple_graph(const Settings& /*settings*/) {
   std::cout << '\n'
             << "ana_dloss_dw == autograd_dloss_dw: " << (ana_dloss_dw == autograd_dloss_dw) << '\n'
             << "ana_dloss_db == autograd_dloss_db: " << (ana_dloss_db == autograd_dloss_db) << '\n';
+
+  tg::viz::GraphOptions options;
+  options.names = {
+      {"w", graph.w}, {"b", graph.b}, {"prediction", prediction}, {"loss", square_loss}};
+  options.show_values = true;
+  options.show_grads = true;
+  options.title = "SimpleGraph: loss = (y - tanh(w x + b))^2 at x = 1, y = 7";
+  std::cout << '\n';
+  save_graph(tg::viz::to_dot(square_loss, options), settings, "simple_graph", "graph");
 }
 
 }  // namespace tutorial

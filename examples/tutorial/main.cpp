@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 #include <string>
 
@@ -21,13 +22,13 @@ struct Section {
   void (*run)(const tutorial::Settings&);
 };
 
-// The sections of this program. Section 5 (training WideNet with nn and optim) gets its row here
-// once its function exists; see sections.h.
+// The sections of this program, in the order of the notebook.
 constexpr Section kSections[] = {
     {1, "Gradient vector of z = sin(x^2 + y^2)", tutorial::gradient_vector},
     {2, "Gradient descent with autograd", tutorial::gradient_descent},
     {3, "Computational graph and backprop", tutorial::computational_graph},
     {4, "Autograd on a single neuron (SimpleGraph)", tutorial::simple_graph},
+    {5, "Training a wide network with nn and optim (WideNet)", tutorial::wide_net},
 };
 
 std::string section_list() {
@@ -48,7 +49,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Gradient descent and autograd: the tutorial's computations with tensorgrad."};
   app.add_option("--section", only, "Run only this section (0 runs all of them)")
       ->capture_default_str();
-  app.add_option("--out", out_dir, "Directory for the data files the sections write")
+  app.add_option("--out", out_dir, "Directory for the figures and data files")
       ->capture_default_str();
   app.add_option("--epochs", settings.epochs, "Epochs of the training loop")
       ->check(CLI::PositiveNumber)
@@ -68,8 +69,9 @@ int main(int argc, char** argv) {
 
   tg::set_num_threads(1);  // the tensors here are tiny; threads would only add overhead
   std::cout << "Gradient descent and autograd, with tensorgrad\n"
-            << "seed " << settings.seed << ", data files in " << settings.out_dir.string() << "/\n";
+            << "seed " << settings.seed << ", figures in " << settings.out_dir.string() << "/\n";
   try {
+    std::filesystem::create_directories(settings.out_dir);
     for (const Section& section : kSections) {
       if (only != 0 && section.number != only) continue;
       tg::manual_seed(settings.seed);

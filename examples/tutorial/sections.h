@@ -9,7 +9,7 @@ namespace tutorial {
 
 // What every section may use: the command-line settings.
 struct Settings {
-  std::filesystem::path out_dir = "out";  // data files (and later figures) go here
+  std::filesystem::path out_dir = "out";  // figures, graph drawings and data files go here
   int epochs = 1847;                      // length of the training loop
   uint64_t seed = 2021;                   // tg::manual_seed before each section
 };
@@ -18,10 +18,6 @@ void gradient_vector(const Settings& settings);      // 01_gradient_vector.cpp
 void gradient_descent(const Settings& settings);     // 02_gradient_descent.cpp
 void computational_graph(const Settings& settings);  // 03_computational_graph.cpp
 void simple_graph(const Settings& settings);         // 04_simple_graph.cpp
-
-// Section 5, training the wide network (WideNet: Linear(1, 512), Tanh, Linear(512, 1) with MSELoss
-// and SGD with momentum for `epochs` steps), belongs here as
-//   void training_loop(const Settings& settings);  // 05_training_loop.cpp
-// together with its row in main.cpp. It needs tg::nn and tg::optim.
+void wide_net(const Settings& settings);             // 05_wide_net.cpp
 
 }  // namespace tutorial

@@ -60,6 +60,40 @@ void small_gemm(T* c, const Tensor& a, const Tensor& b, int64_t m, int64_t n, in
   }
 }
 
+// Matrix-vector product (n == 1), the shape of a layer with one output and of a weight gradient
+// with one input; BLAS would spend more time packing the operands than multiplying them.
+template <typename T>
+void small_gemv(T* c, const Tensor& a, const Tensor& b, int64_t m, int64_t k, T alpha, T beta) {
+  auto* ai = impl_of(a);
+  auto* bi = impl_of(b);
+  const T* A = ai->data_as<T>();
+  const T* B = bi->data_as<T>();
+  const int64_t as0 = ai->strides[0], as1 = ai->strides[1], bs0 = bi->strides[0];
+  if (as0 == 1 && m > 1) {
+    // Columns of A are contiguous: accumulate column by column (an axpy per column).
+    for (int64_t i = 0; i < m; ++i) c[i] = beta == T(0) ? T(0) : beta * c[i];
+    for (int64_t p = 0; p < k; ++p) {
+      const T bp = alpha * B[p * bs0];
+      const T* col = A + p * as1;
+      for (int64_t i = 0; i < m; ++i) c[i] += col[i] * bp;
+    }
+    return;
+  }
+  for (int64_t i = 0; i < m; ++i) {
+    const T* row = A + i * as0;
+    // Eight partial sums let the compiler keep a vector of them instead of one serial chain.
+    T acc[8] = {};
+    int64_t p = 0;
+    if (as1 == 1 && bs0 == 1) {
+      for (; p + 8 <= k; p += 8)
+        for (int q = 0; q < 8; ++q) acc[q] += row[p + q] * B[p + q];
+    }
+    T sum = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    for (; p < k; ++p) sum += row[p * as1] * B[p * bs0];
+    c[i] = alpha * sum + (beta == T(0) ? T(0) : beta * c[i]);
+  }
+}
+
 void blas_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int64_t m, int64_t n, int64_t k, double alpha,
                const float* a, int64_t lda, const float* b, int64_t ldb, double beta, float* c) {
   cblas_sgemm(CblasRowMajor, ta, tb, int(m), int(n), int(k), float(alpha), a, int(lda), b, int(ldb),
@@ -91,7 +125,13 @@ void gemm(const Tensor& c, const Tensor& a_in, const Tensor& b_in, double alpha,
     }
     // Below about 16^3 multiply-adds a BLAS call costs more than the work. Integers (int64, as
     // PyTorch allows on CPU) have no BLAS and always take the loop.
-    if (std::is_integral_v<scalar_t> || m * n * k <= 4096) {
+    // Thin products (one row, one column or an outer product) are memory-bound loops that BLAS
+    // only slows down with packing.
+    if (n == 1 && !std::is_integral_v<scalar_t>) {
+      small_gemv<scalar_t>(C, a_in, b_in, m, k, scalar_t(alpha), scalar_t(beta));
+      return;
+    }
+    if (std::is_integral_v<scalar_t> || m * n * k <= 4096 || k == 1 || m == 1) {
       small_gemm<scalar_t>(C, a_in, b_in, m, n, k, scalar_t(alpha), scalar_t(beta));
       return;
     }

@@ -27,6 +27,8 @@ enum class UnaryOp {
 void unary(UnaryOp op, const Tensor& out, const Tensor& in);
 void clamp(const Tensor& out, const Tensor& in, std::optional<double> lo, std::optional<double> hi);
 void pow_scalar(const Tensor& out, const Tensor& in, double exponent);
+// Fused backward of tanh: out = g * (1 - y*y) for contiguous float/double tensors of one shape.
+void tanh_backward(const Tensor& out, const Tensor& g, const Tensor& y);
 
 enum class ReduceOp { Sum, Prod, Max, Min, ArgMax, ArgMin, Any, All };
 // Reduces `in` over the dims marked in `reduce_dim` (size in.dim()) into `out`, which is

@@ -145,3 +145,24 @@ void pow_scalar(const Tensor& out, const Tensor& in, double e) {
 }
 
 }  // namespace tg::kernels
+
+namespace tg::kernels {
+namespace {
+int64_t vectorised_tanh_backward(float* o, const float* g, const float* y, int64_t n) {
+  return has_avx2() ? vec_tanh_backward_f32(o, g, y, n) : 0;
+}
+int64_t vectorised_tanh_backward(double*, const double*, const double*, int64_t) { return 0; }
+}  // namespace
+
+void tanh_backward(const Tensor& out, const Tensor& g, const Tensor& y) {
+  TG_DISPATCH_FLOATING(impl_of(y)->dtype, "tanh_backward", [&] {
+    scalar_t* o = impl_of(out)->data_as<scalar_t>();
+    const scalar_t* gp = impl_of(g)->data_as<scalar_t>();
+    const scalar_t* yp = impl_of(y)->data_as<scalar_t>();
+    const int64_t n = impl_of(y)->numel;
+    int64_t i = vectorised_tanh_backward(o, gp, yp, n);
+    for (; i < n; ++i) o[i] = gp[i] * std::fma(-yp[i], yp[i], scalar_t(1));
+  });
+}
+
+}  // namespace tg::kernels
