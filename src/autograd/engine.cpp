@@ -78,7 +78,7 @@ tensor_list run_backward(const tensor_list& roots, const tensor_list& grad_roots
   std::vector<Task> tasks;
   auto task_of = [&](Node* n) -> size_t {
     auto [it, inserted] = index.try_emplace(n, tasks.size());
-    if (inserted) tasks.push_back({n});
+    if (inserted) tasks.emplace_back().node = n;
     return it->second;
   };
   std::vector<size_t> post_order;
