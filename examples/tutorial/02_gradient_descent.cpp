@@ -78,16 +78,16 @@ void gradient_descent(const Settings& settings) {
   const int64_t nx = gx.numel(), ny = gy.numel();
   const tg::Tensor grid_f =
       bowl(tg::stack({gx.reshape({1, nx}).expand({ny, nx}), gy.reshape({ny, 1}).expand({ny, nx})}));
-  tg::viz::Figure figure(800, 620);
+  tg::viz::Figure figure(800, 560);
   figure.add_axes()
       .set_title("Gradient descent on f, η = " + py_float(eta) + ", " + std::to_string(steps) +
                  " steps")
       .set_xlabel("w₀")
       .set_ylabel("w₁")
       .set_aspect_equal()
-      .contourf(
-          gx, gy, grid_f,
-          tg::viz::ContourStyle().levels(20).colorbar_label("f(w) = (w₀ − 1)² + 4 (w₁ + 0.5)²"))
+      .contourf(gx, gy, grid_f,
+                tg::viz::ContourStyle().levels(20).lines(true).colorbar_label(
+                    "f(w) = (w₀ − 1)² + 4 (w₁ + 0.5)²"))
       .path(path_w0, path_w1,
             tg::viz::PathStyle()
                 .label("w(t)")

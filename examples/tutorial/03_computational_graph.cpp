@@ -34,7 +34,7 @@ void computational_graph(const Settings& settings) {
   tg::Tensor d = c * z;
   tg::Tensor e = tg::log(1 + d);
   tg::Tensor f = tg::tanh(e);
-  for (tg::Tensor* t : {&a, &b, &c, &d, &e}) t->retain_grad();
+  for (tg::Tensor* t : {&a, &b, &c, &d, &e, &f}) t->retain_grad();
 
   auto v = [](const tg::Tensor& t) { return t.item<double>(); };
   std::cout << "inputs: x = " << py_item(x) << ", y = " << py_item(y) << ", z = " << py_item(z)
@@ -96,6 +96,7 @@ void computational_graph(const Settings& settings) {
   options.show_grads = true;
   options.show_shapes = false;
   options.title = "f(x, y, z) = tanh(ln(1 + z * 2x / sin(y)))";
+  options.rankdir = "TB";
   std::cout << '\n';
   save_graph(tg::viz::to_dot(f, options), settings, "computational_graph", "graph");
 }

@@ -86,8 +86,9 @@ void simple_graph(const Settings& settings) {
   const tg::Tensor ana_dloss_dw = -2 * feature * (target - y_p) * (1 - y_p.pow(2));
   const tg::Tensor ana_dloss_db = -2 * (target - y_p) * (1 - y_p.pow(2));
 
-  prediction.retain_grad();  // keep dloss/dprediction too, for the drawing below
-  square_loss.backward();    // fills graph.w.grad() and graph.b.grad()
+  prediction.retain_grad();   // keep dloss/dprediction for the drawing below,
+  square_loss.retain_grad();  // and dloss/dloss = 1, where the backward pass starts
+  square_loss.backward();     // fills graph.w.grad() and graph.b.grad()
   const tg::Tensor autograd_dloss_dw = graph.w.grad();
   const tg::Tensor autograd_dloss_db = graph.b.grad();
 
@@ -104,7 +105,9 @@ void simple_graph(const Settings& settings) {
       {"w", graph.w}, {"b", graph.b}, {"prediction", prediction}, {"loss", square_loss}};
   options.show_values = true;
   options.show_grads = true;
-  options.title = "SimpleGraph: loss = (y - tanh(w x + b))^2 at x = 1, y = 7";
+  options.show_shapes = false;
+  options.title = "SimpleGraph at x = 1, y = 7\nloss = (y - tanh(w x + b))^2";
+  options.rankdir = "TB";
   std::cout << '\n';
   save_graph(tg::viz::to_dot(square_loss, options), settings, "simple_graph", "graph");
 }

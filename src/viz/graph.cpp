@@ -54,16 +54,20 @@ std::string values_of(const Tensor& t, int max_values) {
 }
 
 std::string describe(const std::string& name, const Tensor& t, const GraphOptions& o) {
-  std::string label = name;
-  if (o.show_shapes) label += (label.empty() ? "" : " ") + shape_of(t);
+  std::vector<std::string> lines;
+  std::string first = name;
+  if (o.show_shapes) first += (first.empty() ? "" : " ") + shape_of(t);
+  if (!first.empty()) lines.push_back(first);
   if (o.show_values) {
     std::string v = values_of(t, o.max_values);
-    if (!v.empty()) label += "\nvalue " + v;
+    if (!v.empty()) lines.push_back("value " + v);
   }
   if (o.show_grads && t.grad().defined()) {
     std::string g = values_of(t.grad(), o.max_values);
-    if (!g.empty()) label += "\ngrad " + g;
+    if (!g.empty()) lines.push_back("grad " + g);
   }
+  std::string label;
+  for (size_t i = 0; i < lines.size(); ++i) label += (i ? "\n" : "") + lines[i];
   return label;
 }
 
@@ -85,6 +89,7 @@ std::string to_dot(const Tensor& root, const GraphOptions& o) {
   }
   std::ostringstream dot;
   dot << "digraph backward {\n  rankdir=" << o.rankdir << ";\n"
+      << "  graph [fontname=\"Helvetica\", fontsize=16];\n"
       << "  node [fontname=\"Helvetica\", fontsize=11];\n  edge [color=\"#555555\"];\n";
   if (!o.title.empty()) dot << "  labelloc=t;\n  label=\"" << escape(o.title) << "\";\n";
 
@@ -100,14 +105,17 @@ std::string to_dot(const Tensor& root, const GraphOptions& o) {
   // The root: either an op or a leaf.
   std::vector<const autograd::Node*> stack;
   std::unordered_set<const autograd::Node*> seen;
-  const std::string root_id = "output";
-  dot << "  " << root_id << " [shape=ellipse, style=filled, fillcolor=\"#a6dba0\", label=\""
-      << escape(describe(o.title.empty() ? "output" : "output", root, o)) << "\"];\n";
+  // An unnamed result gets its own ellipse; a named one is labelled on its op's box instead.
+  const bool root_named = root.grad_fn() && op_names.count(root.grad_fn().get());
+  if (!root.grad_fn() || !root_named) {
+    dot << "  output [shape=ellipse, style=filled, fillcolor=\"#a6dba0\", label=\""
+        << escape(describe("output", root, o)) << "\"];\n";
+  }
   if (!root.grad_fn()) {
     return dot.str() + "}\n";
   }
   const autograd::Node* top = root.grad_fn().get();
-  dot << "  " << id_of(top) << " -> " << root_id << ";\n";
+  if (!root_named) dot << "  " << id_of(top) << " -> output;\n";
   stack.push_back(top);
   seen.insert(top);
   while (!stack.empty()) {
@@ -125,7 +133,10 @@ std::string to_dot(const Tensor& root, const GraphOptions& o) {
     }
     std::string label = n->name();
     auto named = op_names.find(n);
-    if (named != op_names.end()) label = named->second + " = " + label + "\n" + describe("", op_tensors[n], o);
+    if (named != op_names.end()) {
+      const std::string details = describe("", op_tensors[n], o);
+      label = named->second + " = " + label + (details.empty() ? "" : "\n" + details);
+    }
     dot << "  " << id << " [shape=box, style=\"rounded,filled\", fillcolor=\"#f7f7f7\", label=\"" << escape(label)
         << "\"];\n";
     for (const auto& e : n->next_functions()) {
@@ -139,7 +150,7 @@ std::string to_dot(const Tensor& root, const GraphOptions& o) {
   return dot.str();
 }
 
-void render(const std::string& dot_source, const std::string& path) {
+void render(const std::string& dot_source, const std::string& path, double dpi) {
   auto dot_pos = path.rfind('.');
   TG_CHECK(dot_pos != std::string::npos, "render: cannot tell the format of '", path, "' (use .svg, .png or .pdf)");
   std::string format = path.substr(dot_pos + 1);
@@ -153,6 +164,7 @@ void render(const std::string& dot_source, const std::string& path) {
   TG_CHECK(gvc != nullptr, "render: could not start Graphviz");
   Agraph_t* g = agmemread(dot_source.c_str());
   TG_CHECK(g != nullptr, "render: Graphviz could not parse the DOT source");
+  if (dpi > 0 && format == "png") agsafeset(g, const_cast<char*>("dpi"), std::to_string(dpi).data(), const_cast<char*>(""));
   int rc = gvLayout(gvc, g, "dot");
   if (rc == 0) rc = gvRenderFilename(gvc, g, format.c_str(), path.c_str());
   gvFreeLayout(gvc, g);

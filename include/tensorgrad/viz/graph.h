@@ -26,7 +26,8 @@ struct GraphOptions {
 std::string to_dot(const Tensor& root, const GraphOptions& options = {});
 
 // Lays out DOT source with Graphviz's dot engine and writes `path`; the format comes from the
-// extension (.svg, .png, .pdf). Throws tg::Error if Graphviz fails.
-void render(const std::string& dot_source, const std::string& path);
+// extension (.svg, .png, .pdf). `dpi` > 0 sets the resolution of PNG output (Graphviz's default is
+// 96). Throws tg::Error if Graphviz fails.
+void render(const std::string& dot_source, const std::string& path, double dpi = 0);
 
 }  // namespace tg::viz
