@@ -56,7 +56,10 @@ std::string values_of(const Tensor& t, int max_values) {
 std::string describe(const std::string& name, const Tensor& t, const GraphOptions& o) {
   std::vector<std::string> lines;
   std::string first = name;
-  if (o.show_shapes) first += (first.empty() ? "" : " ") + shape_of(t);
+  if (o.show_shapes) {
+    if (!first.empty()) first += ' ';
+    first += shape_of(t);
+  }
   if (!first.empty()) lines.push_back(first);
   if (o.show_values) {
     std::string v = values_of(t, o.max_values);
@@ -67,7 +70,10 @@ std::string describe(const std::string& name, const Tensor& t, const GraphOption
     if (!g.empty()) lines.push_back("grad " + g);
   }
   std::string label;
-  for (size_t i = 0; i < lines.size(); ++i) label += (i ? "\n" : "") + lines[i];
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (i) label += "\n";
+    label += lines[i];
+  }
   return label;
 }
 
@@ -97,7 +103,8 @@ std::string to_dot(const Tensor& root, const GraphOptions& o) {
   auto id_of = [&](const autograd::Node* n) {
     auto it = ids.find(n);
     if (it != ids.end()) return it->second;
-    std::string id = "n" + std::to_string(ids.size());
+    std::string id = "n";
+    id += std::to_string(ids.size());
     ids.emplace(n, id);
     return id;
   };
