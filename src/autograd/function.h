@@ -93,7 +93,7 @@ template <typename F>
 void record(const char* name, std::initializer_list<const Tensor*> inputs,
             std::initializer_list<const Tensor*> outputs, std::initializer_list<ToSave> saved,
             F&& fn) {
-  auto node = std::make_shared<LambdaNode<std::decay_t<F>>>(name, std::forward<F>(fn));
+  auto node = make_pooled<LambdaNode<std::decay_t<F>>>(name, std::forward<F>(fn));
   collect_next_edges(*node, inputs);
   node->num_outputs_ = outputs.size();
   uint32_t nr = 0;

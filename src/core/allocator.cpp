@@ -71,4 +71,54 @@ void free_buffer(void* p, size_t nbytes) {
   }
 }
 
+namespace {
+
+// Small objects (tensor headers, storages, autograd nodes and their shared_ptr control blocks), by
+// 16-byte size class. A training step frees dozens of objects of each size; glibc's per-thread
+// cache holds only 7 per size, so the rest would take malloc's slow path.
+constexpr size_t kSmallGranule = 16;
+constexpr size_t kSmallClasses = 64;  // up to 1 KiB
+constexpr size_t kSmallPerClass = 1024;
+
+struct SmallPool {
+  std::vector<void*> free_lists[kSmallClasses];
+  ~SmallPool() {
+    for (auto& l : free_lists)
+      for (void* p : l) ::operator delete(p);
+  }
+};
+
+SmallPool& small_pool() {
+  thread_local SmallPool p;
+  return p;
+}
+
+}  // namespace
+
+void* small_alloc(size_t nbytes) {
+  const size_t c = (nbytes + kSmallGranule - 1) / kSmallGranule;
+  if (c == 0 || c > kSmallClasses) return ::operator new(nbytes);
+  auto& list = small_pool().free_lists[c - 1];
+  if (!list.empty()) {
+    void* p = list.back();
+    list.pop_back();
+    return p;
+  }
+  return ::operator new(c * kSmallGranule);
+}
+
+void small_free(void* p, size_t nbytes) {
+  const size_t c = (nbytes + kSmallGranule - 1) / kSmallGranule;
+  if (c == 0 || c > kSmallClasses) {
+    ::operator delete(p);
+    return;
+  }
+  auto& list = small_pool().free_lists[c - 1];
+  if (list.size() < kSmallPerClass) {
+    list.push_back(p);
+  } else {
+    ::operator delete(p);
+  }
+}
+
 }  // namespace tg

@@ -49,17 +49,17 @@ void TensorImpl::refresh() {
 
 Tensor make_empty(IntArrayRef sizes, ScalarType dtype) {
   for (int64_t s : sizes) TG_CHECK(s >= 0, "empty: negative dimension ", s, " in shape ", sizes);
-  auto impl = std::make_shared<TensorImpl>();
+  auto impl = make_pooled<TensorImpl>();
   impl->sizes = sizes;
   impl->strides = contiguous_strides(sizes);
   impl->dtype = dtype;
   impl->numel = numel_of(sizes);
-  impl->storage = std::make_shared<Storage>(static_cast<size_t>(impl->numel) * element_size(dtype));
+  impl->storage = make_pooled<Storage>(static_cast<size_t>(impl->numel) * element_size(dtype));
   return Tensor(std::move(impl));
 }
 
 Tensor make_view(const Tensor& t, IntArrayRef sizes, IntArrayRef strides, int64_t offset) {
-  auto impl = std::make_shared<TensorImpl>();
+  auto impl = make_pooled<TensorImpl>();
   auto* src = impl_of(t);
   impl->storage = src->storage;
   impl->offset = offset;

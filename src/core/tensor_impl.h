@@ -18,6 +18,33 @@ namespace tg {
 // the many short-lived temporaries of a training step cost no malloc/free.
 void* alloc_buffer(size_t nbytes);
 void free_buffer(void* p, size_t nbytes);
+// The same idea for the small objects every op creates (tensor headers, autograd nodes).
+void* small_alloc(size_t nbytes);
+void small_free(void* p, size_t nbytes);
+
+template <typename T>
+struct PoolAllocator {
+  using value_type = T;
+  PoolAllocator() = default;
+  template <typename U>
+  PoolAllocator(const PoolAllocator<U>&) {}  // NOLINT
+  T* allocate(size_t n) { return static_cast<T*>(small_alloc(n * sizeof(T))); }
+  void deallocate(T* p, size_t n) { small_free(p, n * sizeof(T)); }
+  template <typename U>
+  bool operator==(const PoolAllocator<U>&) const {
+    return true;
+  }
+  template <typename U>
+  bool operator!=(const PoolAllocator<U>&) const {
+    return false;
+  }
+};
+
+// make_shared through the pool.
+template <typename T, typename... Args>
+std::shared_ptr<T> make_pooled(Args&&... args) {
+  return std::allocate_shared<T>(PoolAllocator<T>(), std::forward<Args>(args)...);
+}
 
 struct Storage {
   Storage(size_t nbytes) : data(alloc_buffer(nbytes)), nbytes(nbytes), owned(true) {}
@@ -36,6 +63,8 @@ struct Storage {
 };
 
 struct AutogradMeta {
+  static void* operator new(size_t n) { return small_alloc(n); }
+  static void operator delete(void* p, size_t n) { small_free(p, n); }
   Tensor grad;
   std::shared_ptr<autograd::Node> grad_fn;
   std::weak_ptr<autograd::Node> grad_accumulator;

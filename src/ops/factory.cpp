@@ -89,8 +89,8 @@ Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, const Tenso
     TG_CHECK(sizes[i] >= 0 && strides[i] >= 0, "from_blob: bad sizes ", sizes, " or strides ", strides);
     extent += (sizes[i] - 1) * strides[i];
   }
-  auto impl = std::make_shared<TensorImpl>();
-  impl->storage = std::make_shared<Storage>(data, static_cast<size_t>(extent) * element_size(o.dtype()));
+  auto impl = make_pooled<TensorImpl>();
+  impl->storage = make_pooled<Storage>(data, static_cast<size_t>(extent) * element_size(o.dtype()));
   impl->sizes = sizes;
   impl->strides = strides;
   impl->dtype = o.dtype();
