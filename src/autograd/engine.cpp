@@ -16,8 +16,12 @@ struct Task {
   Node* node;
   int dependencies = 0;
   bool needed = true;
+  // Where this node's next edges start in the flat edge -> task table (filled by the DFS).
+  size_t first_edge = 0;
   tensor_list buffer;
 };
+
+constexpr size_t kNoTask = static_cast<size_t>(-1);
 
 struct Capture {
   size_t task;
@@ -75,34 +79,47 @@ tensor_list run_backward(const tensor_list& roots, const tensor_list& grad_roots
 
   // Discover the graph (iterative DFS, post-order so that `needed` can be computed bottom-up).
   std::unordered_map<Node*, size_t> index;
+  index.reserve(32);
   std::vector<Task> tasks;
+  tasks.reserve(32);
   auto task_of = [&](Node* n) -> size_t {
     auto [it, inserted] = index.try_emplace(n, tasks.size());
     if (inserted) tasks.emplace_back().node = n;
     return it->second;
   };
+  // edge_task[tasks[t].first_edge + i]: the task that next edge i of task t leads to. Later passes
+  // read this table instead of hashing node pointers again.
+  std::vector<size_t> edge_task;
+  edge_task.reserve(64);
+  auto child_task = [&](size_t t, size_t i) { return edge_task[tasks[t].first_edge + i]; };
   std::vector<size_t> post_order;
+  post_order.reserve(32);
   {
     std::vector<std::pair<size_t, size_t>> stack;  // (task, next edge to visit)
     std::vector<char> visited;
+    auto open = [&](size_t t) {
+      visited[t] = 1;
+      tasks[t].first_edge = edge_task.size();
+      edge_task.resize(edge_task.size() + tasks[t].node->next_edges_.size(), kNoTask);
+      stack.push_back({t, 0});
+    };
     for (const Edge& e : root_edges) {
       size_t t = task_of(e.function.get());
       visited.resize(tasks.size(), 0);
       if (visited[t]) continue;
-      visited[t] = 1;
-      stack.push_back({t, 0});
+      open(t);
       while (!stack.empty()) {
-        auto& [cur, next] = stack.back();
+        const size_t cur = stack.back().first;
+        const size_t next = stack.back().second;
         Node* n = tasks[cur].node;
         if (next < n->next_edges_.size()) {
-          const Edge& child = n->next_edges_[next++];
+          stack.back().second = next + 1;
+          const Edge& child = n->next_edges_[next];
           if (!child.is_valid()) continue;
           size_t c = task_of(child.function.get());
+          edge_task[tasks[cur].first_edge + next] = c;
           visited.resize(tasks.size(), 0);
-          if (!visited[c]) {
-            visited[c] = 1;
-            stack.push_back({c, 0});
-          }
+          if (!visited[c]) open(c);
         } else {
           post_order.push_back(cur);
           stack.pop_back();
@@ -112,7 +129,7 @@ tensor_list run_backward(const tensor_list& roots, const tensor_list& grad_roots
   }
 
   const bool capturing = !capture_edges.empty();
-  std::vector<std::vector<Capture>> captures_at(tasks.size());
+  std::vector<std::vector<Capture>> captures_at(capturing ? tasks.size() : 0);
   tensor_list captured(capture_edges.size());
   std::vector<char> capture_found(capture_edges.size(), 0);
   if (capturing) {
@@ -130,17 +147,21 @@ tensor_list run_backward(const tensor_list& roots, const tensor_list& grad_roots
     }
     for (size_t t : post_order) {
       if (tasks[t].needed) continue;
-      for (const Edge& e : tasks[t].node->next_edges_)
-        if (e.is_valid() && tasks[index[e.function.get()]].needed) {
+      for (size_t i = 0; i < tasks[t].node->next_edges_.size(); ++i) {
+        const size_t c = child_task(t, i);
+        if (c != kNoTask && tasks[c].needed) {
           tasks[t].needed = true;
           break;
         }
+      }
     }
   }
-  for (auto& t : tasks) {
-    if (!t.needed) continue;
-    for (const Edge& e : t.node->next_edges_)
-      if (e.is_valid()) tasks[index[e.function.get()]].dependencies++;
+  for (size_t t = 0; t < tasks.size(); ++t) {
+    if (!tasks[t].needed) continue;
+    for (size_t i = 0; i < tasks[t].node->next_edges_.size(); ++i) {
+      const size_t c = child_task(t, i);
+      if (c != kNoTask) tasks[c].dependencies++;
+    }
   }
   for (auto& t : tasks) t.buffer.resize(t.node->num_outputs());
   for (size_t i = 0; i < root_edges.size(); ++i) {
@@ -180,25 +201,28 @@ tensor_list run_backward(const tensor_list& roots, const tensor_list& grad_roots
         Tensor r = h.fn(g);
         if (r.defined()) g = r;
       }
-    for (const Capture& c : captures_at[ti]) captured[c.task] = grads[c.input_nr];
+    if (capturing)
+      for (const Capture& c : captures_at[ti]) captured[c.task] = grads[c.input_nr];
 
     tensor_list outputs;
     bool any = std::any_of(grads.begin(), grads.end(), [](const Tensor& g) { return g.defined(); });
-    const bool is_acc = is_accumulate_grad(node);
-    if (any && !(capturing && is_acc)) {
+    // Under autograd::grad the leaves' accumulators only serve as capture points.
+    if (any && !(capturing && is_accumulate_grad(node))) {
       outputs = node->apply(std::move(grads));
       if (!keep_graph) node->release_variables();
-      TG_CHECK(is_acc || outputs.size() == node->next_edges_.size(), "Function ", node->name(),
-               " returned ", outputs.size(), " gradients, expected ", node->next_edges_.size());
+      TG_CHECK(outputs.size() == node->next_edges_.size() || is_accumulate_grad(node), "Function ",
+               node->name(), " returned ", outputs.size(), " gradients, expected ",
+               node->next_edges_.size());
     }
     for (size_t i = 0; i < node->next_edges_.size(); ++i) {
-      const Edge& e = node->next_edges_[i];
-      if (!e.is_valid()) continue;
-      Task& child = tasks[index[e.function.get()]];
+      const size_t ci = child_task(ti, i);
+      if (ci == kNoTask) continue;
+      Task& child = tasks[ci];
       if (!child.needed) continue;
+      const Edge& e = node->next_edges_[i];
       if (i < outputs.size() && outputs[i].defined())
         add_to_buffer(child.buffer[e.input_nr], validate_gradient(*node, i, std::move(outputs[i])));
-      if (--child.dependencies == 0) ready.push(index[e.function.get()]);
+      if (--child.dependencies == 0) ready.push(ci);
     }
   }
   return captured;
