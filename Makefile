@@ -2,6 +2,7 @@
 # (Debian 12, as root), configure, build, and run.
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+BENCH_BUILD ?= build-bench
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
@@ -46,13 +47,16 @@ test-sanitize: deps
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS)
 
-# Small-op benchmarks against tensorgrad and, when libtorch-dev is installed, libtorch: pinned to
-# one core, one thread, medians of 10 repetitions, printed as a Markdown table.
+# The benchmark suite against tensorgrad and, when libtorch-dev is installed, libtorch (speed on
+# one pinned core, the MLP on two, peak memory, library size, compile time): writes
+# bench/results/results.md and bench/results/ratios.png. Its own Release build directory, so that
+# the benchmarks never reconfigure $(BUILD); run it on an otherwise idle machine.
 bench:
 	@$(MAKE) --no-print-directory deps DEBS="$(DEBS) $(BENCH_DEBS)"
-	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DTG_BUILD_BENCH=ON $(CMAKE_FLAGS) > /dev/null
-	@cmake --build $(BUILD) -j $(JOBS) --target benchmarks
-	@bench/run.sh $(BUILD)
+	@cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DTG_BUILD_BENCH=ON \
+	  -DTG_BUILD_TESTS=OFF -DTG_BUILD_EXAMPLES=OFF $(CMAKE_FLAGS) > /dev/null
+	@cmake --build $(BENCH_BUILD) -j $(JOBS) --target benchmarks
+	@bench/run.sh $(BENCH_BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD)

@@ -1,9 +1,15 @@
 // Picks the library a benchmark is compiled against: tensorgrad by default, libtorch when
-// TG_BENCH_LIBTORCH is defined. Benchmarks use only the alias `bk` (tg or torch), so the same
-// source measures both.
+// TG_BENCH_LIBTORCH is defined. Workloads use only the alias `bk` (tg or torch), so the same
+// source measures both. The libtorch side includes only the parts of its frontend the workloads
+// use (tensors, autograd, the nn modules and SGD).
 #pragma once
 
 #ifdef TG_BENCH_LIBTORCH
+#include <torch/nn/modules/activation.h>
+#include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/modules/loss.h>
+#include <torch/optim/sgd.h>
 #include <torch/types.h>
 #include <torch/utils.h>
 namespace bk = torch;
