@@ -1,7 +1,7 @@
 // A GEMM-bound training step: a 784-1024-1024-10 ReLU MLP on a batch of 256 random inputs with
-// random class labels, cross-entropy loss, SGD with momentum. Nearly all the time goes to the six
-// matrix products of the forward and backward passes (about 2.9 GFLOP per step), so this measures
-// how well each library feeds its BLAS, and, run with BENCH_THREADS=2, how the step scales.
+// random class labels, cross-entropy loss, SGD with momentum. Most of the time goes to the eight
+// matrix products of the forward and backward passes (about 2.4 GFLOP per step), so this measures
+// how well each library feeds its BLAS and, run with BENCH_THREADS=2, how the step scales.
 #include "bench_main.h"
 
 namespace {

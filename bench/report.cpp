@@ -40,24 +40,42 @@ double to_unit(double value, const std::string& from, const std::string& to) {
   return value * ns(from) / ns(to);
 }
 
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 // The median of every benchmark in a Google Benchmark JSON file, in `unit`: CPU time, or
-// wall-clock time for the benchmarks that run more than one thread. Empty if the file is missing.
-// `order`, when given, receives the names in the order the file lists them.
+// wall-clock time for the benchmarks that run more than one thread. Google Benchmark's own median
+// when it computed one (two or more repetitions), otherwise the median of the plain runs. Empty if
+// the file is missing. `order`, when given, receives the names in the order the file lists them.
 Medians load_medians(const std::string& path, const std::string& unit, bool real_time,
                      std::vector<std::string>* order = nullptr) {
   Medians out;
   std::ifstream in(path);
   if (!in) return out;
   const nlohmann::json doc = nlohmann::json::parse(in);
+  std::map<std::string, double> aggregate;
+  std::map<std::string, std::vector<double>> plain;
+  std::vector<std::string> names;
   for (const auto& b : doc.at("benchmarks")) {
-    if (b.value("aggregate_name", "") != "median") continue;
-    const double t = b.at(real_time ? "real_time" : "cpu_time").get<double>();
     // UseRealTime() appends "/real_time" to the name; the table does not need to know.
     std::string name = b.at("run_name").get<std::string>();
     if (const auto slash = name.find('/'); slash != std::string::npos) name.resize(slash);
-    if (order) order->push_back(name);
-    out[name] = to_unit(t, b.at("time_unit").get<std::string>(), unit);
+    const double t = to_unit(b.at(real_time ? "real_time" : "cpu_time").get<double>(),
+                             b.at("time_unit").get<std::string>(), unit);
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    if (b.value("run_type", "") != "aggregate")
+      plain[name].push_back(t);
+    else if (b.value("aggregate_name", "") == "median")
+      aggregate[name] = t;
   }
+  for (const std::string& name : names) {
+    const auto it = aggregate.find(name);
+    out[name] = it != aggregate.end() ? it->second : median(plain.at(name));
+  }
+  if (order) *order = names;
   return out;
 }
 
@@ -146,12 +164,6 @@ struct Row {
     return std::nullopt;
   }
 };
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 std::optional<double> geometric_mean(const std::vector<double>& v) {
   if (v.empty()) return std::nullopt;
