@@ -7,10 +7,6 @@
 #include "kernels/dispatch.h"
 #include "kernels/kernels.h"
 
-namespace tg {
-Tensor make_contiguous_copy(const Tensor& t);  // ops/factory.cpp
-}
-
 namespace tg::kernels {
 namespace {
 

@@ -195,18 +195,19 @@ Tensor nll_loss(const Tensor& input, const Tensor& target, const NLLLossFuncOpti
   TG_CHECK(!w.defined() || (w.dim() == 1 && w.size(0) == c), "nll_loss: weight tensor should be defined either for all ",
            c, " classes or no classes but got weight tensor of shape: ", w.defined() ? w.sizes() : IntArrayRef());
   // mask[i, k] = w[k] where k == target[i] (and target[i] is not ignored), else 0.
-  Tensor mask = zeros({n, c}, x.scalar_type());
+  // Filled through its data pointer in double, then converted once (a view per sample would cost
+  // an allocation each).
+  Tensor mask64 = zeros({n, c}, kDouble);
+  double* mp = mask64.data_ptr<double>();
   Tensor tc = t.contiguous();
   const int64_t* tp = tc.data_ptr<int64_t>();
   Tensor wc = w.defined() ? w.to(kDouble).contiguous() : Tensor();
-  {
-    NoGradGuard guard;
-    for (int64_t i = 0; i < n; ++i) {
-      if (tp[i] == o.ignore_index()) continue;
-      TG_CHECK(tp[i] >= 0 && tp[i] < c, "nll_loss: Target ", tp[i], " is out of bounds (", c, " classes)");
-      mask[i][tp[i]] = wc.defined() ? wc.data_ptr<double>()[tp[i]] : 1.0;
-    }
+  for (int64_t i = 0; i < n; ++i) {
+    if (tp[i] == o.ignore_index()) continue;
+    TG_CHECK(tp[i] >= 0 && tp[i] < c, "nll_loss: Target ", tp[i], " is out of bounds (", c, " classes)");
+    mp[i * c + tp[i]] = wc.defined() ? wc.data_ptr<double>()[tp[i]] : 1.0;
   }
+  Tensor mask = mask64.to(x.scalar_type());
   Tensor out;
   Tensor total_weight;
   {

@@ -131,7 +131,6 @@ void Module::to(ScalarType dtype, bool) {
     if (!t.defined() || t.scalar_type() == dtype || !t.is_floating_point()) return;
     // Swap the data in place so that existing handles (e.g. an optimizer's) see the new dtype.
     Tensor converted = t.to(dtype);
-    bool rg = t.requires_grad();
     auto* dst = t.unsafeGetTensorImpl();
     auto* src = converted.unsafeGetTensorImpl();
     dst->storage = src->storage;
@@ -141,7 +140,6 @@ void Module::to(ScalarType dtype, bool) {
     dst->dtype = src->dtype;
     dst->refresh();
     if (t.grad().defined()) t.mutable_grad() = t.grad().to(dtype);
-    (void)rg;
   };
   for (auto& p : parameters_) convert(p.value());
   for (auto& b : buffers_) convert(b.value());

@@ -42,6 +42,26 @@ Tensor scatter_into_zeros(const Tensor& g, IntArrayRef in_sizes,
   return z;
 }
 
+// The gradient of index_select: slice k of g is added into slice idx[k] of zeros of the input's
+// shape (repeated indices accumulate). One pass over g; its own backward is index_select again.
+Tensor index_add_into_zeros(const Tensor& g, IntArrayRef in_sizes, int64_t d, const Tensor& idx) {
+  Tensor z = zeros(in_sizes, g.scalar_type());
+  {
+    NoGradGuard guard;
+    const int64_t* p = idx.data_ptr<int64_t>();
+    const int64_t n = in_sizes[d];
+    for (int64_t k = 0; k < idx.numel(); ++k) {
+      Tensor dst = z.select(d, p[k] < 0 ? p[k] + n : p[k]);
+      kernels::binary(kernels::BinaryOp::Add, dst, dst, g.select(d, k));
+    }
+  }
+  if (autograd::should_record({&g}))
+    autograd::record("IndexAddBackward0", {&g}, {&z}, {}, [d, idx](const tensor_list& gg, const tensor_list&) {
+      return tensor_list{gg[0].index_select(d, idx)};
+    });
+  return z;
+}
+
 // Strides for viewing `self` as `shape` without copying, or nullopt (PyTorch's computeStride).
 std::optional<DimVector> view_strides(const TensorImpl& self, IntArrayRef shape) {
   if (self.contiguous) return contiguous_strides(shape);
@@ -380,24 +400,8 @@ Tensor Tensor::index_select(int64_t d, const Tensor& index) const {
     DimVector in(sizes());
     autograd::record("IndexSelectBackward0", {this}, {&out}, {},
                      [in, d, idx](const tensor_list& g, const tensor_list&) {
-                       // index_add of g's slices into zeros; written with differentiable ops.
-                       Tensor z = zeros(in, g[0].scalar_type());
-                       std::vector<Tensor> parts;
-                       const int64_t* p = idx.data_ptr<int64_t>();
-                       const int64_t n = in.empty() ? 1 : in[d];
-                       Tensor acc = z;
-                       for (int64_t k = 0; k < idx.numel(); ++k) {
-                         int64_t i = p[k] < 0 ? p[k] + n : p[k];
-                         if (in.empty()) {
-                           acc = acc + g[0];
-                           continue;
-                         }
-                         Tensor gk = g[0].select(d, k);
-                         acc = acc + scatter_into_zeros(
-                                         gk, in, [d, i](const Tensor& t) { return t.select(d, i); },
-                                         "SelectBackwardBackward0");
-                       }
-                       return tensor_list{acc};
+                       if (in.empty()) return tensor_list{g[0] * static_cast<double>(idx.numel())};
+                       return tensor_list{index_add_into_zeros(g[0], in, d, idx)};
                      });
   }
   return out;
