@@ -138,6 +138,14 @@ void binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, co
   });
 }
 
+void threshold_backward(const Tensor& out, const Tensor& g, const Tensor& y, double threshold) {
+  TG_DISPATCH_NUMERIC(impl_of(out)->dtype, "threshold_backward", [&] {
+    const scalar_t th = static_cast<scalar_t>(threshold);
+    // A select, not a branch: the contiguous case vectorises to a compare and a blend.
+    binary_loop<scalar_t, scalar_t>(out, g, y, [th](scalar_t gv, scalar_t yv) { return yv <= th ? scalar_t(0) : gv; });
+  });
+}
+
 void where(const Tensor& out, const Tensor& cond, const Tensor& a, const Tensor& b) {
   IntArrayRef sizes = out.sizes();
   StridedOperands<4> ops{{impl_of(out)->data(), impl_of(cond)->data(), impl_of(a)->data(), impl_of(b)->data()},

@@ -10,8 +10,18 @@ void copy(const Tensor& dst, const Tensor& src) {
   auto* d = impl_of(dst);
   auto* s = impl_of(src);
   if (d->dtype == s->dtype && d->contiguous && s->contiguous && d->sizes.ref() == s->sizes.ref()) {
-    if (d->data() != s->data())
-      std::memmove(d->data(), s->data(), d->numel * element_size(d->dtype));
+    if (d->data() == s->data()) return;
+    const int64_t es = static_cast<int64_t>(element_size(d->dtype));
+    char* to = d->data();
+    const char* from = s->data();
+    // Overlapping buffers need one memmove; distinct ones can be copied in parallel pieces.
+    const bool overlap = to < from + d->numel * es && from < to + d->numel * es;
+    if (overlap) {
+      std::memmove(to, from, d->numel * es);
+      return;
+    }
+    parallel_for(0, d->numel, kGrainSize,
+                 [&](int64_t b, int64_t e) { std::memcpy(to + b * es, from + b * es, (e - b) * es); });
     return;
   }
   TG_DISPATCH_ALL(d->dtype, "copy_", [&] {
@@ -28,7 +38,9 @@ void fill(const Tensor& dst, const Scalar& v) {
     auto* impl = impl_of(dst);
     if (impl->contiguous) {
       auto* p = impl->data_as<scalar_t>();
-      for (int64_t i = 0; i < impl->numel; ++i) p[i] = value;
+      parallel_for(0, impl->numel, kGrainSize, [&](int64_t b, int64_t e) {
+        for (int64_t i = b; i < e; ++i) p[i] = value;
+      });
     } else {
       unary_loop<scalar_t, scalar_t>(dst, dst, [value](scalar_t) { return value; });
     }

@@ -16,6 +16,9 @@ enum class BinaryOp { Add, Sub, Mul, Div, Pow, Maximum, Minimum, Eq, Ne, Lt, Le,
 // out = a op b with broadcasting; a and b share one dtype; out has that dtype, or bool for the
 // comparisons. For Add and Sub, b is scaled by alpha first (a + alpha * b).
 void binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha = 1);
+// ReLU's (and threshold's) backward, PyTorch's threshold_backward: out = y <= threshold ? 0 : g.
+// g, y and out share one dtype and out's shape; g and y may broadcast.
+void threshold_backward(const Tensor& out, const Tensor& g, const Tensor& y, double threshold);
 // out = cond ? a : b with broadcasting; a, b and out share one dtype.
 void where(const Tensor& out, const Tensor& cond, const Tensor& a, const Tensor& b);
 

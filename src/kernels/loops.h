@@ -3,9 +3,11 @@
 // merged first, so contiguous and simply broadcast cases reach the inner loop as one long run.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
+#include "core/parallel.h"
 #include "core/tensor_impl.h"
 
 namespace tg::kernels {
@@ -31,104 +33,134 @@ inline DimVector broadcast_byte_strides(const Tensor& t, IntArrayRef out_sizes) 
   return s;
 }
 
-// Calls fn(ptrs, n, inner_strides) for each innermost run of the iteration.
-template <size_t N, typename F>
-void for_each_run(IntArrayRef sizes_in, StridedOperands<N>& ops, F&& fn) {
-  // Merge dims: drop size-1 dims, then fuse d-1 and d when every operand is linear across them.
+// The iteration space of a strided loop after merging: dims of size 1 dropped, and d-1, d fused
+// wherever every operand is linear across them, so contiguous and simply broadcast cases become
+// one long run.
+template <size_t N>
+struct MergedDims {
   DimVector sizes;
   std::array<DimVector, N> strides;
-  for (size_t d = 0; d < sizes_in.size(); ++d) {
-    if (sizes_in[d] == 1) continue;
-    if (sizes_in[d] == 0) return;
-    if (!sizes.empty()) {
-      size_t last = sizes.size() - 1;
-      bool mergeable = true;
-      for (size_t k = 0; k < N; ++k)
-        if (strides[k][last] != ops.strides[k][d] * sizes_in[d]) mergeable = false;
-      if (mergeable) {
-        sizes[last] *= sizes_in[d];
-        for (size_t k = 0; k < N; ++k) strides[k][last] = ops.strides[k][d];
-        continue;
+  int64_t numel = 1;
+
+  MergedDims(IntArrayRef sizes_in, const StridedOperands<N>& ops) {
+    for (size_t d = 0; d < sizes_in.size(); ++d) {
+      if (sizes_in[d] == 1) continue;
+      numel *= sizes_in[d];
+      if (!sizes.empty()) {
+        const size_t last = sizes.size() - 1;
+        bool mergeable = true;
+        for (size_t k = 0; k < N; ++k)
+          if (strides[k][last] != ops.strides[k][d] * sizes_in[d]) mergeable = false;
+        if (mergeable) {
+          sizes[last] *= sizes_in[d];
+          for (size_t k = 0; k < N; ++k) strides[k][last] = ops.strides[k][d];
+          continue;
+        }
+      }
+      sizes.push_back(sizes_in[d]);
+      for (size_t k = 0; k < N; ++k) strides[k].push_back(ops.strides[k][d]);
+    }
+  }
+
+  // Calls fn(ptrs, n, inner_strides) for the runs covering linear positions [begin, end).
+  template <typename F>
+  void runs(const std::array<char*, N>& base, int64_t begin, int64_t end, F& fn) const {
+    std::array<char*, N> ptrs = base;
+    std::array<int64_t, N> inner{};
+    if (sizes.empty()) {
+      fn(ptrs, int64_t(1), inner);
+      return;
+    }
+    const size_t nd = sizes.size();
+    for (size_t k = 0; k < N; ++k) inner[k] = strides[k][nd - 1];
+    // The multi-index of `begin`, innermost dim last.
+    DimVector counter(nd, 0);
+    for (int64_t d = static_cast<int64_t>(nd) - 1, rest = begin; d >= 0; --d) {
+      counter[d] = rest % sizes[d];
+      rest /= sizes[d];
+      for (size_t k = 0; k < N; ++k) ptrs[k] += counter[d] * strides[k][d];
+    }
+    const int64_t n_inner = sizes[nd - 1];
+    for (int64_t pos = begin; pos < end;) {
+      const int64_t n = std::min(n_inner - counter[nd - 1], end - pos);
+      fn(ptrs, n, inner);
+      pos += n;
+      if (pos >= end) return;
+      // Back to the start of the run, then advance the outer dims like an odometer.
+      for (size_t k = 0; k < N; ++k) ptrs[k] -= counter[nd - 1] * inner[k];
+      counter[nd - 1] = 0;
+      for (int64_t d = static_cast<int64_t>(nd) - 2; d >= 0; --d) {
+        for (size_t k = 0; k < N; ++k) ptrs[k] += strides[k][d];
+        if (++counter[d] < sizes[d]) break;
+        for (size_t k = 0; k < N; ++k) ptrs[k] -= strides[k][d] * sizes[d];
+        counter[d] = 0;
       }
     }
-    sizes.push_back(sizes_in[d]);
-    for (size_t k = 0; k < N; ++k) strides[k].push_back(ops.strides[k][d]);
   }
-  std::array<char*, N> ptrs = ops.data;
-  std::array<int64_t, N> inner{};
-  if (sizes.empty()) {
-    fn(ptrs, int64_t(1), inner);
-    return;
-  }
-  const size_t nd = sizes.size();
-  for (size_t k = 0; k < N; ++k) inner[k] = strides[k][nd - 1];
-  const int64_t n = sizes[nd - 1];
-  if (nd == 1) {
-    fn(ptrs, n, inner);
-    return;
-  }
-  DimVector counter(nd - 1, 0);
-  for (;;) {
-    fn(ptrs, n, inner);
-    // Advance the outer counter like an odometer.
-    int64_t d = static_cast<int64_t>(nd) - 2;
-    for (; d >= 0; --d) {
-      for (size_t k = 0; k < N; ++k) ptrs[k] += strides[k][d];
-      if (++counter[d] < sizes[d]) break;
-      for (size_t k = 0; k < N; ++k) ptrs[k] -= strides[k][d] * sizes[d];
-      counter[d] = 0;
-    }
-    if (d < 0) return;
-  }
+};
+
+// Calls fn(ptrs, n, inner_strides) for each innermost run of the iteration; large iterations are
+// split over the thread pool (fn must only write what its own elements own).
+template <size_t N, typename F>
+void for_each_run(IntArrayRef sizes_in, StridedOperands<N>& ops, F&& fn) {
+  for (int64_t s : sizes_in)
+    if (s == 0) return;
+  const MergedDims<N> dims(sizes_in, ops);
+  parallel_for(0, dims.numel, kGrainSize,
+               [&](int64_t b, int64_t e) { dims.runs(ops.data, b, e, fn); });
 }
 
 // Elementwise map out = f(a) over arbitrary strides.
 template <typename To, typename Ta, typename F>
 void unary_loop(const Tensor& out, const Tensor& a, F&& f) {
-  StridedOperands<2> ops{{impl_of(out)->data(), impl_of(a)->data()},
-                         {broadcast_byte_strides(out, out.sizes()),
-                          broadcast_byte_strides(a, out.sizes())}};
-  for_each_run<2>(out.sizes(), ops, [&](std::array<char*, 2> p, int64_t n, std::array<int64_t, 2> s) {
-    auto* o = reinterpret_cast<To*>(p[0]);
-    auto* x = reinterpret_cast<const Ta*>(p[1]);
-    if (s[0] == sizeof(To) && s[1] == sizeof(Ta)) {
-      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i]);
-    } else if (s[0] == sizeof(To) && s[1] == 0) {
-      const To v = f(x[0]);
-      for (int64_t i = 0; i < n; ++i) o[i] = v;
-    } else {
-      for (int64_t i = 0; i < n; ++i)
-        *reinterpret_cast<To*>(p[0] + i * s[0]) = f(*reinterpret_cast<const Ta*>(p[1] + i * s[1]));
-    }
-  });
+  StridedOperands<2> ops{
+      {impl_of(out)->data(), impl_of(a)->data()},
+      {broadcast_byte_strides(out, out.sizes()), broadcast_byte_strides(a, out.sizes())}};
+  for_each_run<2>(out.sizes(), ops,
+                  [&](std::array<char*, 2> p, int64_t n, std::array<int64_t, 2> s) {
+                    auto* o = reinterpret_cast<To*>(p[0]);
+                    auto* x = reinterpret_cast<const Ta*>(p[1]);
+                    if (s[0] == sizeof(To) && s[1] == sizeof(Ta)) {
+                      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i]);
+                    } else if (s[0] == sizeof(To) && s[1] == 0) {
+                      const To v = f(x[0]);
+                      for (int64_t i = 0; i < n; ++i) o[i] = v;
+                    } else {
+                      for (int64_t i = 0; i < n; ++i)
+                        *reinterpret_cast<To*>(p[0] + i * s[0]) =
+                            f(*reinterpret_cast<const Ta*>(p[1] + i * s[1]));
+                    }
+                  });
 }
 
 // Elementwise map out = f(a, b) with broadcasting; out has the broadcast shape.
 template <typename To, typename T, typename F>
 void binary_loop(const Tensor& out, const Tensor& a, const Tensor& b, F&& f) {
-  StridedOperands<3> ops{{impl_of(out)->data(), impl_of(a)->data(), impl_of(b)->data()},
-                         {broadcast_byte_strides(out, out.sizes()),
-                          broadcast_byte_strides(a, out.sizes()),
-                          broadcast_byte_strides(b, out.sizes())}};
-  for_each_run<3>(out.sizes(), ops, [&](std::array<char*, 3> p, int64_t n, std::array<int64_t, 3> s) {
-    auto* o = reinterpret_cast<To*>(p[0]);
-    auto* x = reinterpret_cast<const T*>(p[1]);
-    auto* y = reinterpret_cast<const T*>(p[2]);
-    constexpr int64_t es = sizeof(T);
-    if (s[0] == sizeof(To) && s[1] == es && s[2] == es) {
-      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
-    } else if (s[0] == sizeof(To) && s[1] == es && s[2] == 0) {
-      const T yv = y[0];
-      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], yv);
-    } else if (s[0] == sizeof(To) && s[1] == 0 && s[2] == es) {
-      const T xv = x[0];
-      for (int64_t i = 0; i < n; ++i) o[i] = f(xv, y[i]);
-    } else {
-      for (int64_t i = 0; i < n; ++i)
-        *reinterpret_cast<To*>(p[0] + i * s[0]) = f(*reinterpret_cast<const T*>(p[1] + i * s[1]),
-                                                    *reinterpret_cast<const T*>(p[2] + i * s[2]));
-    }
-  });
+  StridedOperands<3> ops{
+      {impl_of(out)->data(), impl_of(a)->data(), impl_of(b)->data()},
+      {broadcast_byte_strides(out, out.sizes()), broadcast_byte_strides(a, out.sizes()),
+       broadcast_byte_strides(b, out.sizes())}};
+  for_each_run<3>(out.sizes(), ops,
+                  [&](std::array<char*, 3> p, int64_t n, std::array<int64_t, 3> s) {
+                    auto* o = reinterpret_cast<To*>(p[0]);
+                    auto* x = reinterpret_cast<const T*>(p[1]);
+                    auto* y = reinterpret_cast<const T*>(p[2]);
+                    constexpr int64_t es = sizeof(T);
+                    if (s[0] == sizeof(To) && s[1] == es && s[2] == es) {
+                      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
+                    } else if (s[0] == sizeof(To) && s[1] == es && s[2] == 0) {
+                      const T yv = y[0];
+                      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], yv);
+                    } else if (s[0] == sizeof(To) && s[1] == 0 && s[2] == es) {
+                      const T xv = x[0];
+                      for (int64_t i = 0; i < n; ++i) o[i] = f(xv, y[i]);
+                    } else {
+                      for (int64_t i = 0; i < n; ++i)
+                        *reinterpret_cast<To*>(p[0] + i * s[0]) =
+                            f(*reinterpret_cast<const T*>(p[1] + i * s[1]),
+                              *reinterpret_cast<const T*>(p[2] + i * s[2]));
+                    }
+                  });
 }
 
 }  // namespace tg::kernels

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/parallel.h"
 #include "kernels/dispatch.h"
 #include "kernels/kernels.h"
 
@@ -74,13 +75,16 @@ void reduce_rows(ReduceOp op, To* out, const T* in, int64_t rows, int64_t k) {
 }
 
 // Sum over the leading dim: out[j] = sum_i in[i * m + j]; vectorises across j.
+// Threads take disjoint column ranges, so each sum keeps its order.
 template <typename T>
 void sum_columns(T* out, const T* in, int64_t k, int64_t m) {
-  for (int64_t j = 0; j < m; ++j) out[j] = 0;
-  for (int64_t i = 0; i < k; ++i) {
-    const T* x = in + i * m;
-    for (int64_t j = 0; j < m; ++j) out[j] += x[j];
-  }
+  parallel_for(0, m, std::max<int64_t>(16, kGrainSize / std::max<int64_t>(k, 1)), [&](int64_t b, int64_t e) {
+    for (int64_t j = b; j < e; ++j) out[j] = 0;
+    for (int64_t i = 0; i < k; ++i) {
+      const T* x = in + i * m;
+      for (int64_t j = b; j < e; ++j) out[j] += x[j];
+    }
+  }, 16);
 }
 
 }  // namespace
@@ -138,8 +142,12 @@ void reduce(ReduceOp op, const Tensor& out, const Tensor& in, const std::vector<
         const scalar_t v = (op == ReduceOp::Prod || op == ReduceOp::All) ? scalar_t(1) : scalar_t(0);
         for (int64_t r = 0; r < outer; ++r) o[r] = v;
       } else {
-        reduce_rows<in_t, scalar_t>(op, impl_of(out)->data_as<scalar_t>(), si->data_as<in_t>(), outer,
-                                    inner);
+        // Threads take whole rows, so every result is summed in the same order as on one.
+        auto* o = impl_of(out)->data_as<scalar_t>();
+        const in_t* x = si->data_as<in_t>();
+        parallel_for(0, outer, std::max<int64_t>(1, kGrainSize / inner), [&](int64_t b, int64_t e) {
+          reduce_rows<in_t, scalar_t>(op, o + b, x + b * inner, e - b, inner);
+        }, 1);
       }
     });
   });

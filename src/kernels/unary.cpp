@@ -87,25 +87,30 @@ void unary(UnaryOp op, const Tensor& out, const Tensor& in) {
     return;
   }
   TG_DISPATCH_NUMERIC(t, "unary", [&] {
-    int64_t done = 0;
     auto* oi = impl_of(out);
     auto* ii = impl_of(in);
-    if constexpr (std::is_floating_point_v<scalar_t>) {
-      if (oi->contiguous && ii->contiguous && has_avx2()) {
-        if constexpr (std::is_same_v<scalar_t, float>)
-          done = vec_unary_f32(op, oi->data_as<float>(), ii->data_as<float>(), ii->numel);
-        else
-          done = vec_unary_f64(op, oi->data_as<double>(), ii->data_as<double>(), ii->numel);
-      }
-    }
     for_op<scalar_t>(op, [&](auto f) {
-      if (oi->contiguous && ii->contiguous) {
-        scalar_t* o = oi->data_as<scalar_t>();
-        const scalar_t* x = ii->data_as<scalar_t>();
-        for (int64_t i = done; i < ii->numel; ++i) o[i] = f(x[i]);
-      } else {
+      if (!(oi->contiguous && ii->contiguous)) {
         unary_loop<scalar_t, scalar_t>(out, in, f);
+        return;
       }
+      scalar_t* o = oi->data_as<scalar_t>();
+      const scalar_t* x = ii->data_as<scalar_t>();
+      // Chunks start at multiples of 64, so the vector blocks and the scalar tail fall where
+      // they would on one thread and the result does not depend on the thread count.
+      parallel_for(0, ii->numel, kGrainSize, [&](int64_t b, int64_t e) {
+        int64_t i = b;
+        if constexpr (std::is_floating_point_v<scalar_t>) {
+          if (has_avx2()) {
+            if constexpr (std::is_same_v<scalar_t, float>)
+              i += vec_unary_f32(op, reinterpret_cast<float*>(o + b), reinterpret_cast<const float*>(x + b), e - b);
+            else
+              i += vec_unary_f64(op, reinterpret_cast<double*>(o + b), reinterpret_cast<const double*>(x + b),
+                                 e - b);
+          }
+        }
+        for (; i < e; ++i) o[i] = f(x[i]);
+      });
     });
   });
 }
@@ -159,9 +164,10 @@ void tanh_backward(const Tensor& out, const Tensor& g, const Tensor& y) {
     scalar_t* o = impl_of(out)->data_as<scalar_t>();
     const scalar_t* gp = impl_of(g)->data_as<scalar_t>();
     const scalar_t* yp = impl_of(y)->data_as<scalar_t>();
-    const int64_t n = impl_of(y)->numel;
-    int64_t i = vectorised_tanh_backward(o, gp, yp, n);
-    for (; i < n; ++i) o[i] = gp[i] * std::fma(-yp[i], yp[i], scalar_t(1));
+    parallel_for(0, impl_of(y)->numel, kGrainSize, [&](int64_t b, int64_t e) {
+      int64_t i = b + vectorised_tanh_backward(o + b, gp + b, yp + b, e - b);
+      for (; i < e; ++i) o[i] = gp[i] * std::fma(-yp[i], yp[i], scalar_t(1));
+    });
   });
 }
 

@@ -40,6 +40,23 @@ Tensor unsafe_view(const Tensor& r, IntArrayRef shape) {
 
 // PyTorch 1.13's test for doing a matmul with one mm/mv by folding the batch dims of t (the
 // operand with >= 3 dims) into its rows.
+// A matrix stored column by column, as weight.t() of a contiguous weight is. PyTorch's
+// mm_mat1_backward/mm_mat2_backward return such an operand's gradient in the same layout
+// ((W^T)' = (g^T x)^T instead of x^T g), so that the gradient reaching the leaf W is contiguous
+// like W and accumulates into W.grad in one linear pass.
+bool column_major(const Tensor& t) { return t.stride(0) == 1 && t.stride(1) == t.size(0); }
+
+// The gradients of mat1 and mat2 in out = mat1 @ mat2 (before any alpha), in the layout of
+// each operand; an undefined saved operand means that gradient is not needed.
+Tensor mm_mat1_backward(const Tensor& g, const Tensor& mat2, bool mat1_column_major) {
+  if (!mat2.defined()) return Tensor();
+  return mat1_column_major ? mat2.mm(g.t()).t() : g.mm(mat2.t());
+}
+Tensor mm_mat2_backward(const Tensor& g, const Tensor& mat1, bool mat2_column_major) {
+  if (!mat1.defined()) return Tensor();
+  return mat2_column_major ? g.t().mm(mat1).t() : mat1.t().mm(g);
+}
+
 bool should_fold(const Tensor& t, int64_t other_dim) {
   if (t.dim() < 3 || other_dim > 2) return false;
   // Batch-major with the matrix dims transposed (e.g. permute(0, 2, 1)): bmm avoids a copy.
@@ -59,9 +76,8 @@ Tensor mm(const Tensor& a, const Tensor& b) {
   if (autograd::should_record({&a, &b}))
     autograd::record("MmBackward0", {&a, &b}, {&out},
                      {save(needs(b, autograd::needs_grad(a))), save(needs(a, autograd::needs_grad(b)))},
-                     [](const tensor_list& g, const tensor_list& s) {
-                       return tensor_list{s[0].defined() ? g[0].mm(s[0].t()) : Tensor(),
-                                          s[1].defined() ? s[1].t().mm(g[0]) : Tensor()};
+                     [a_cm = column_major(a), b_cm = column_major(b)](const tensor_list& g, const tensor_list& s) {
+                       return tensor_list{mm_mat1_backward(g[0], s[0], a_cm), mm_mat2_backward(g[0], s[1], b_cm)};
                      });
   return out;
 }
@@ -152,10 +168,11 @@ Tensor addmm(const Tensor& self, const Tensor& m1, const Tensor& m2, const Scala
   if (autograd::should_record({&self, &m1, &m2}))
     autograd::record("AddmmBackward0", {&self, &m1, &m2}, {&out},
                      {save(needs(m2, autograd::needs_grad(m1))), save(needs(m1, autograd::needs_grad(m2)))},
-                     [a, b](const tensor_list& g, const tensor_list& s) {
+                     [a, b, m1_cm = column_major(m1), m2_cm = column_major(m2)](const tensor_list& g,
+                                                                                const tensor_list& s) {
                        Tensor gs = b == 1.0 ? g[0] : g[0] * b;
-                       Tensor g1 = s[0].defined() ? g[0].mm(s[0].t()) : Tensor();
-                       Tensor g2 = s[1].defined() ? s[1].t().mm(g[0]) : Tensor();
+                       Tensor g1 = mm_mat1_backward(g[0], s[0], m1_cm);
+                       Tensor g2 = mm_mat2_backward(g[0], s[1], m2_cm);
                        if (a != 1.0) {
                          if (g1.defined()) g1 = g1 * a;
                          if (g2.defined()) g2 = g2 * a;

@@ -92,7 +92,15 @@ Tensor sigmoid(const Tensor& x) {
 }
 Tensor relu(const Tensor& x) {
   return unary_op(UnaryOp::Relu, x, false, "relu", "ReluBackward0", false, true,
-                  [](const Tensor& g, const Tensor&, const Tensor& y) { return where(y > 0, g, 0); });
+                  [](const Tensor& g, const Tensor&, const Tensor& y) {
+                    // With create_graph the rule must stay differentiable; otherwise one fused
+                    // pass (PyTorch's threshold_backward) instead of a mask and a select.
+                    if (autograd::GradMode::is_enabled() || g.scalar_type() != y.scalar_type())
+                      return where(y > 0, g, 0);
+                    Tensor out = make_empty(infer_size(g.sizes(), y.sizes(), "relu_backward"), y.scalar_type());
+                    kernels::threshold_backward(out, g, y, 0.0);
+                    return out;
+                  });
 }
 Tensor abs(const Tensor& x) {
   return unary_op(UnaryOp::Abs, x, false, "abs", "AbsBackward0", true, false,
