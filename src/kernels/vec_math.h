@@ -2,7 +2,7 @@
 // whole blocks of 16 floats / 8 doubles, as PyTorch's vectorised loop does, and return how many
 // leading elements they handled; the caller finishes the tail with the scalar libm function. That
 // block structure, with the same SLEEF functions, is why our exp/log/sin/cos give PyTorch's float32
-// values bit for bit (tanh uses a faster SLEEF variant: within 2.1 ulp instead of 1).
+// values bit for bit. float tanh is our own (tanh_vec.h): 1.1 ulp, and it handles every element.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +12,10 @@
 namespace tg::kernels {
 
 bool has_avx2();
+bool has_avx512();
+// tanh over all n floats (see tanh_vec.h), 8 lanes (needs has_avx2()) or 16 (has_avx512()).
+void vec_tanh_f32_avx2(float* out, const float* in, int64_t n);
+void vec_tanh_f32_avx512(float* out, const float* in, int64_t n);
 int64_t vec_unary_f32(UnaryOp op, float* out, const float* in, int64_t n);
 int64_t vec_unary_f64(UnaryOp op, double* out, const double* in, int64_t n);
 // out = g * (1 - y*y), with 1 - y*y rounded once (a fused multiply-add), as PyTorch's kernel.

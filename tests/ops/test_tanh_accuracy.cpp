@@ -1,0 +1,81 @@
+// float32 tanh is our own vector kernel (src/kernels/tanh_vec.h), not libm's or SLEEF's: check it
+// against double-precision tanh over a sweep of every 997th float, for each instruction set this
+// CPU has, and through tg::tanh for the special values and for tails of every length.
+#include <gtest/gtest.h>
+#include <tensorgrad/tensorgrad.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "kernels/vec_math.h"
+
+namespace {
+
+// |y - exact| in units of the float spacing at the exact value.
+double ulps(float y, double exact) {
+  const float e = static_cast<float>(exact);
+  const float up = std::nextafter(std::fabs(e), std::numeric_limits<float>::infinity());
+  const double spacing = static_cast<double>(up) - std::fabs(e);
+  return std::fabs(static_cast<double>(y) - exact) / spacing;
+}
+
+double max_ulps(void (*kernel)(float*, const float*, int64_t)) {
+  std::vector<float> x, y;
+  for (uint32_t bits = 0; bits < 0x7f800000u; bits += 997) {
+    float v;
+    std::memcpy(&v, &bits, 4);
+    x.push_back(v);
+    x.push_back(-v);
+  }
+  y.resize(x.size());
+  kernel(y.data(), x.data(), static_cast<int64_t>(x.size()));
+  double worst = 0;
+  for (size_t i = 0; i < x.size(); ++i)
+    worst = std::max(worst, ulps(y[i], std::tanh(double(x[i]))));
+  return worst;
+}
+
+TEST(TanhAccuracy, WithinOnePointOneUlpOnEveryInstructionSet) {
+  if (tg::kernels::has_avx2()) {
+    EXPECT_LE(max_ulps(tg::kernels::vec_tanh_f32_avx2), 1.1);
+  }
+  if (tg::kernels::has_avx512()) {
+    EXPECT_LE(max_ulps(tg::kernels::vec_tanh_f32_avx512), 1.1);
+  }
+}
+
+TEST(TanhAccuracy, SpecialValues) {
+  const float inf = std::numeric_limits<float>::infinity();
+  tg::Tensor x = tg::tensor({std::nanf(""), inf, -inf, 0.0f, -0.0f, 1e-30f, -1e-30f, 20.0f, -100.0f,
+                             0.9f, std::nextafter(0.9f, 0.0f), 1e-8f});
+  tg::Tensor y = tg::tanh(x);
+  const float* p = y.data_ptr<float>();
+  EXPECT_TRUE(std::isnan(p[0]));
+  EXPECT_EQ(p[1], 1.0f);
+  EXPECT_EQ(p[2], -1.0f);
+  EXPECT_EQ(p[3], 0.0f);
+  EXPECT_FALSE(std::signbit(p[3]));
+  EXPECT_EQ(p[4], 0.0f);
+  EXPECT_TRUE(std::signbit(p[4]));
+  EXPECT_EQ(p[5], 1e-30f);
+  EXPECT_EQ(p[6], -1e-30f);
+  EXPECT_EQ(p[7], 1.0f);
+  EXPECT_EQ(p[8], -1.0f);
+  for (int i = 9; i < 12; ++i)
+    EXPECT_LE(ulps(p[i], std::tanh(double(x.data_ptr<float>()[i]))), 1.1) << i;
+}
+
+TEST(TanhAccuracy, ValueDoesNotDependOnPositionOrLength) {
+  // An element gives the same bits whether it falls in a full vector block or in the tail.
+  const float v = 0.37f;
+  const float expected = tg::tanh(tg::full({64}, v)).data_ptr<float>()[0];
+  for (int64_t n = 1; n <= 40; ++n) {
+    tg::Tensor y = tg::tanh(tg::full({n}, v));
+    for (int64_t i = 0; i < n; ++i)
+      ASSERT_EQ(y.data_ptr<float>()[i], expected) << "n " << n << " i " << i;
+  }
+}
+
+}  // namespace
