@@ -1,6 +1,9 @@
 // Matrix products go to OpenBLAS, except tiny ones, where the cost of a BLAS call (argument
 // checks, thread dispatch) exceeds the arithmetic; those use a plain register-friendly loop.
 #include <cblas.h>
+#include <immintrin.h>
+
+#include <cmath>
 
 #include "kernels/dispatch.h"
 #include "kernels/kernels.h"
@@ -33,9 +36,40 @@ bool as_blas(const Tensor& t, BlasView& v) {
   return false;
 }
 
+// The addend of addmm as the small loops read it: element (i, j) of C starts as
+// beta * s[i * s0 + j * s1] (strides 0 where self broadcasts), so no broadcast copy is made first.
+template <typename T>
+struct Addend {
+  const T* s = nullptr;
+  int64_t s0 = 0, s1 = 0;
+};
+
+// Starts row i of C (n values) as beta * addend, or scales what C holds by beta.
+template <typename T>
+inline void init_row(T* crow, int64_t i, int64_t n, T beta, const Addend<T>& add) {
+  if (add.s) {
+    const T* srow = add.s + i * add.s0;
+    if (add.s1 == 1) {
+      for (int64_t j = 0; j < n; ++j) crow[j] = beta == T(1) ? srow[j] : beta * srow[j];
+    } else {
+      for (int64_t j = 0; j < n; ++j) crow[j] = beta * srow[j * add.s1];
+    }
+  } else if (beta == T(0)) {
+    for (int64_t j = 0; j < n; ++j) crow[j] = 0;
+  } else if (beta != T(1)) {
+    for (int64_t j = 0; j < n; ++j) crow[j] *= beta;
+  }
+}
+
+// What element i of a gemv's result starts from: beta * addend, or beta * C.
+template <typename T>
+inline T gemv_start(const T* c, int64_t i, T beta, const Addend<T>& add) {
+  return add.s ? beta * add.s[i * add.s0] : (beta == T(0) ? T(0) : beta * c[i]);
+}
+
 template <typename T>
 void small_gemm(T* c, const Tensor& a, const Tensor& b, int64_t m, int64_t n, int64_t k, T alpha,
-                T beta) {
+                T beta, const Addend<T>& add) {
   auto* ai = impl_of(a);
   auto* bi = impl_of(b);
   const T* A = ai->data_as<T>();
@@ -44,11 +78,7 @@ void small_gemm(T* c, const Tensor& a, const Tensor& b, int64_t m, int64_t n, in
   const int64_t bs0 = bi->strides[0], bs1 = bi->strides[1];
   for (int64_t i = 0; i < m; ++i) {
     T* crow = c + i * n;
-    if (beta == T(0)) {
-      for (int64_t j = 0; j < n; ++j) crow[j] = 0;
-    } else if (beta != T(1)) {
-      for (int64_t j = 0; j < n; ++j) crow[j] *= beta;
-    }
+    init_row(crow, i, n, beta, add);
     for (int64_t p = 0; p < k; ++p) {
       const T av = alpha * A[i * as0 + p * as1];
       const T* brow = B + p * bs0;
@@ -64,7 +94,8 @@ void small_gemm(T* c, const Tensor& a, const Tensor& b, int64_t m, int64_t n, in
 // Matrix-vector product (n == 1), the shape of a layer with one output and of a weight gradient
 // with one input; BLAS would spend more time packing the operands than multiplying them.
 template <typename T>
-void small_gemv(T* c, const Tensor& a, const Tensor& b, int64_t m, int64_t k, T alpha, T beta) {
+void small_gemv(T* c, const Tensor& a, const Tensor& b, int64_t m, int64_t k, T alpha, T beta,
+                const Addend<T>& add) {
   auto* ai = impl_of(a);
   auto* bi = impl_of(b);
   const T* A = ai->data_as<T>();
@@ -72,7 +103,7 @@ void small_gemv(T* c, const Tensor& a, const Tensor& b, int64_t m, int64_t k, T 
   const int64_t as0 = ai->strides[0], as1 = ai->strides[1], bs0 = bi->strides[0];
   if (as0 == 1 && m > 1) {
     // Columns of A are contiguous: accumulate column by column (an axpy per column).
-    for (int64_t i = 0; i < m; ++i) c[i] = beta == T(0) ? T(0) : beta * c[i];
+    for (int64_t i = 0; i < m; ++i) c[i] = gemv_start(c, i, beta, add);
     for (int64_t p = 0; p < k; ++p) {
       const T bp = alpha * B[p * bs0];
       const T* col = A + p * as1;
@@ -91,78 +122,195 @@ void small_gemv(T* c, const Tensor& a, const Tensor& b, int64_t m, int64_t k, T 
     }
     T sum = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
     for (; p < k; ++p) sum += row[p * as1] * B[p * bs0];
-    c[i] = alpha * sum + (beta == T(0) ? T(0) : beta * c[i]);
+    c[i] = alpha * sum + gemv_start(c, i, beta, add);
   }
 }
 
-// The same loops compiled for AVX2 + FMA (flatten inlines the templates above into these bodies,
-// so the compiler vectorises them 8 floats wide); entered only after a CPU check.
-__attribute__((target("avx2,fma"), flatten)) void small_gemm_avx2(float* c, const Tensor& a, const Tensor& b,
-                                                                  int64_t m, int64_t n, int64_t k, float alpha,
-                                                                  float beta) {
-  small_gemm<float>(c, a, b, m, n, k, alpha, beta);
+// The float loops again with AVX2 + FMA, written with explicit registers so that a block of C
+// (32 values) stays in registers for the whole of k: thin products (k of 1 to a few dozen) are
+// otherwise bound by loading and storing C once per step of k. Each element is accumulated in
+// the same order as in the loops above, so both give the same bits.
+__attribute__((target("avx2,fma"))) void small_gemm_avx2(float* c, const Tensor& a, const Tensor& b,
+                                                         int64_t m, int64_t n, int64_t k,
+                                                         float alpha, float beta,
+                                                         const Addend<float>& add) {
+  auto* ai = impl_of(a);
+  auto* bi = impl_of(b);
+  const float* A = ai->data_as<float>();
+  const float* B = bi->data_as<float>();
+  const int64_t as0 = ai->strides[0], as1 = ai->strides[1];
+  const int64_t bs0 = bi->strides[0], bs1 = bi->strides[1];
+  if (bs1 != 1) return small_gemm<float>(c, a, b, m, n, k, alpha, beta, add);
+  for (int64_t i = 0; i < m; ++i) {
+    float* crow = c + i * n;
+    init_row(crow, i, n, beta, add);
+    const float* arow = A + i * as0;
+    int64_t j = 0;
+    for (; j + 32 <= n; j += 32) {
+      __m256 c0 = _mm256_loadu_ps(crow + j), c1 = _mm256_loadu_ps(crow + j + 8);
+      __m256 c2 = _mm256_loadu_ps(crow + j + 16), c3 = _mm256_loadu_ps(crow + j + 24);
+      for (int64_t p = 0; p < k; ++p) {
+        const __m256 av = _mm256_set1_ps(alpha * arow[p * as1]);
+        const float* brow = B + p * bs0 + j;
+        c0 = _mm256_fmadd_ps(av, _mm256_loadu_ps(brow), c0);
+        c1 = _mm256_fmadd_ps(av, _mm256_loadu_ps(brow + 8), c1);
+        c2 = _mm256_fmadd_ps(av, _mm256_loadu_ps(brow + 16), c2);
+        c3 = _mm256_fmadd_ps(av, _mm256_loadu_ps(brow + 24), c3);
+      }
+      _mm256_storeu_ps(crow + j, c0);
+      _mm256_storeu_ps(crow + j + 8, c1);
+      _mm256_storeu_ps(crow + j + 16, c2);
+      _mm256_storeu_ps(crow + j + 24, c3);
+    }
+    for (; j + 8 <= n; j += 8) {
+      __m256 c0 = _mm256_loadu_ps(crow + j);
+      for (int64_t p = 0; p < k; ++p)
+        c0 = _mm256_fmadd_ps(_mm256_set1_ps(alpha * arow[p * as1]),
+                             _mm256_loadu_ps(B + p * bs0 + j), c0);
+      _mm256_storeu_ps(crow + j, c0);
+    }
+    for (; j < n; ++j) {
+      float acc = crow[j];
+      for (int64_t p = 0; p < k; ++p) acc = std::fma(alpha * arow[p * as1], B[p * bs0 + j], acc);
+      crow[j] = acc;
+    }
+  }
 }
-__attribute__((target("avx2,fma"), flatten)) void small_gemv_avx2(float* c, const Tensor& a, const Tensor& b,
-                                                                  int64_t m, int64_t k, float alpha, float beta) {
-  small_gemv<float>(c, a, b, m, k, alpha, beta);
+
+// The portable loop compiled for AVX2 (flatten inlines the template, which then vectorises).
+__attribute__((target("avx2,fma"), flatten)) void small_gemv_flat_avx2(float* c, const Tensor& a,
+                                                                       const Tensor& b, int64_t m,
+                                                                       int64_t k, float alpha,
+                                                                       float beta,
+                                                                       const Addend<float>& add) {
+  small_gemv<float>(c, a, b, m, k, alpha, beta, add);
+}
+
+// The eight partial sums of a dot product added as the portable loop adds them, then the tail.
+__attribute__((target("avx2,fma"))) inline float reduce_dot(__m256 v, const float* row,
+                                                            const float* b, int64_t p0, int64_t k) {
+  alignas(32) float acc[8];
+  _mm256_store_ps(acc, v);
+  float sum = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+  for (int64_t p = p0; p < k; ++p) sum = std::fma(row[p], b[p], sum);
+  return sum;
+}
+
+__attribute__((target("avx2,fma"))) void small_gemv_avx2(float* c, const Tensor& a, const Tensor& b,
+                                                         int64_t m, int64_t k, float alpha,
+                                                         float beta, const Addend<float>& add) {
+  auto* ai = impl_of(a);
+  auto* bi = impl_of(b);
+  const float* A = ai->data_as<float>();
+  const float* B = bi->data_as<float>();
+  const int64_t as0 = ai->strides[0], as1 = ai->strides[1], bs0 = bi->strides[0];
+  // Contiguous columns (the axpy loop) stream best as the portable loop has them.
+  if (as0 == 1 && m > 1) return small_gemv_flat_avx2(c, a, b, m, k, alpha, beta, add);
+  if (as1 != 1 || bs0 != 1 || k < 8) return small_gemv_flat_avx2(c, a, b, m, k, alpha, beta, add);
+  // Dot products of contiguous rows with b: four rows at a time give four independent chains of
+  // multiply-adds (one row's chain alone waits on the latency of each add).
+  auto finish = [&](int64_t i, __m256 v, int64_t p0) {
+    const float sum = reduce_dot(v, A + i * as0, B, p0, k);
+    c[i] = alpha * sum + gemv_start(c, i, beta, add);
+  };
+  const int64_t kv = k / 8 * 8;
+  int64_t i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const float* r0 = A + i * as0;
+    __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+    for (int64_t p = 0; p < kv; p += 8) {
+      const __m256 bv = _mm256_loadu_ps(B + p);
+      s0 = _mm256_fmadd_ps(_mm256_loadu_ps(r0 + p), bv, s0);
+      s1 = _mm256_fmadd_ps(_mm256_loadu_ps(r0 + as0 + p), bv, s1);
+      s2 = _mm256_fmadd_ps(_mm256_loadu_ps(r0 + 2 * as0 + p), bv, s2);
+      s3 = _mm256_fmadd_ps(_mm256_loadu_ps(r0 + 3 * as0 + p), bv, s3);
+    }
+    finish(i, s0, kv);
+    finish(i + 1, s1, kv);
+    finish(i + 2, s2, kv);
+    finish(i + 3, s3, kv);
+  }
+  for (; i < m; ++i) {
+    const float* r0 = A + i * as0;
+    __m256 s0 = _mm256_setzero_ps();
+    for (int64_t p = 0; p < kv; p += 8)
+      s0 = _mm256_fmadd_ps(_mm256_loadu_ps(r0 + p), _mm256_loadu_ps(B + p), s0);
+    finish(i, s0, kv);
+  }
 }
 
 template <typename T>
-void run_small_gemm(T* c, const Tensor& a, const Tensor& b, int64_t m, int64_t n, int64_t k, T alpha, T beta) {
+void run_small_gemm(T* c, const Tensor& a, const Tensor& b, int64_t m, int64_t n, int64_t k,
+                    T alpha, T beta, const Addend<T>& add) {
   if constexpr (std::is_same_v<T, float>) {
-    if (has_avx2()) return small_gemm_avx2(c, a, b, m, n, k, alpha, beta);
+    if (has_avx2()) return small_gemm_avx2(c, a, b, m, n, k, alpha, beta, add);
   }
-  small_gemm<T>(c, a, b, m, n, k, alpha, beta);
+  small_gemm<T>(c, a, b, m, n, k, alpha, beta, add);
 }
 template <typename T>
-void run_small_gemv(T* c, const Tensor& a, const Tensor& b, int64_t m, int64_t k, T alpha, T beta) {
+void run_small_gemv(T* c, const Tensor& a, const Tensor& b, int64_t m, int64_t k, T alpha, T beta,
+                    const Addend<T>& add) {
   if constexpr (std::is_same_v<T, float>) {
-    if (has_avx2()) return small_gemv_avx2(c, a, b, m, k, alpha, beta);
+    if (has_avx2()) return small_gemv_avx2(c, a, b, m, k, alpha, beta, add);
   }
-  small_gemv<T>(c, a, b, m, k, alpha, beta);
+  small_gemv<T>(c, a, b, m, k, alpha, beta, add);
 }
 
-void blas_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int64_t m, int64_t n, int64_t k, double alpha,
-               const float* a, int64_t lda, const float* b, int64_t ldb, double beta, float* c) {
+void blas_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int64_t m, int64_t n, int64_t k,
+               double alpha, const float* a, int64_t lda, const float* b, int64_t ldb, double beta,
+               float* c) {
   cblas_sgemm(CblasRowMajor, ta, tb, int(m), int(n), int(k), float(alpha), a, int(lda), b, int(ldb),
               float(beta), c, int(n));
 }
-void blas_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int64_t m, int64_t n, int64_t k, double alpha,
-               const double* a, int64_t lda, const double* b, int64_t ldb, double beta, double* c) {
-  cblas_dgemm(CblasRowMajor, ta, tb, int(m), int(n), int(k), alpha, a, int(lda), b, int(ldb), beta, c,
-              int(n));
+void blas_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int64_t m, int64_t n, int64_t k,
+               double alpha, const double* a, int64_t lda, const double* b, int64_t ldb,
+               double beta, double* c) {
+  cblas_dgemm(CblasRowMajor, ta, tb, int(m), int(n), int(k), alpha, a, int(lda), b, int(ldb), beta,
+              c, int(n));
 }
 
 // Integers never reach BLAS (see gemm); this overload only lets the dispatch compile.
-void blas_gemm(CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, int64_t, int64_t, int64_t, double, const int64_t*, int64_t,
-               const int64_t*, int64_t, double, int64_t*) {
+void blas_gemm(CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, int64_t, int64_t, int64_t, double, const int64_t*,
+               int64_t, const int64_t*, int64_t, double, int64_t*) {
   TG_ERROR("mm: no BLAS path for int64");
 }
 
 }  // namespace
 
-void gemm(const Tensor& c, const Tensor& a_in, const Tensor& b_in, double alpha, double beta) {
+void gemm(const Tensor& c, const Tensor& a_in, const Tensor& b_in, double alpha, double beta,
+          const Tensor& self) {
   const int64_t m = a_in.size(0), k = a_in.size(1), n = b_in.size(1);
   auto* ci = impl_of(c);
   if (m == 0 || n == 0) return;
   TG_DISPATCH_NUMERIC(ci->dtype, "mm", [&] {
     scalar_t* C = ci->data_as<scalar_t>();
+    Addend<scalar_t> add;
+    if (self.defined() && beta != 0) {
+      // self's strides as seen from C's [m, n] (0 along broadcast dims).
+      auto* si = impl_of(self);
+      const int64_t sd = static_cast<int64_t>(si->sizes.size());
+      add.s = si->data_as<scalar_t>();
+      if (sd >= 1 && si->sizes[sd - 1] != 1) add.s1 = si->strides[sd - 1];
+      if (sd == 2 && si->sizes[0] != 1) add.s0 = si->strides[0];
+    }
+    // Integers (int64, as PyTorch allows on CPU) have no BLAS and always take the loops. So do
+    // products below about 16^3 multiply-adds, where a BLAS call costs more than the work, and
+    // thin ones (one row, one column or an outer product): memory-bound loops that BLAS only
+    // slows down with packing.
+    const bool small =
+        std::is_integral_v<scalar_t> || m * n * k <= 4096 || k <= 1 || m == 1 || n == 1;
     if (k == 0) {
-      for (int64_t i = 0; i < m * n; ++i) C[i] = beta == 0 ? scalar_t(0) : scalar_t(beta) * C[i];
+      for (int64_t i = 0; i < m; ++i) init_row<scalar_t>(C + i * n, i, n, scalar_t(beta), add);
       return;
     }
-    // Below about 16^3 multiply-adds a BLAS call costs more than the work. Integers (int64, as
-    // PyTorch allows on CPU) have no BLAS and always take the loop.
-    // Thin products (one row, one column or an outer product) are memory-bound loops that BLAS
-    // only slows down with packing.
-    if (n == 1 && !std::is_integral_v<scalar_t>) {
-      run_small_gemv<scalar_t>(C, a_in, b_in, m, k, scalar_t(alpha), scalar_t(beta));
+    if (small) {
+      if (n == 1 && !std::is_integral_v<scalar_t>)
+        run_small_gemv<scalar_t>(C, a_in, b_in, m, k, scalar_t(alpha), scalar_t(beta), add);
+      else
+        run_small_gemm<scalar_t>(C, a_in, b_in, m, n, k, scalar_t(alpha), scalar_t(beta), add);
       return;
     }
-    if (std::is_integral_v<scalar_t> || m * n * k <= 4096 || k == 1 || m == 1) {
-      run_small_gemm<scalar_t>(C, a_in, b_in, m, n, k, scalar_t(alpha), scalar_t(beta));
-      return;
-    }
+    if (add.s) copy(c, self);
     Tensor a = a_in, b = b_in;
     BlasView av, bv;
     if (!as_blas(a, av)) {

@@ -12,10 +12,27 @@ namespace tg::kernels {
 void copy(const Tensor& dst, const Tensor& src);
 void fill(const Tensor& dst, const Scalar& v);
 
-enum class BinaryOp { Add, Sub, Mul, Div, Pow, Maximum, Minimum, Eq, Ne, Lt, Le, Gt, Ge, LogicalAnd, LogicalOr };
+enum class BinaryOp {
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Pow,
+  Maximum,
+  Minimum,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  LogicalAnd,
+  LogicalOr
+};
 // out = a op b with broadcasting; a and b share one dtype; out has that dtype, or bool for the
 // comparisons. For Add and Sub, b is scaled by alpha first (a + alpha * b).
-void binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha = 1);
+void binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b,
+            const Scalar& alpha = 1);
 // ReLU's (and threshold's) backward, PyTorch's threshold_backward: out = y <= threshold ? 0 : g.
 // g, y and out share one dtype and out's shape; g and y may broadcast.
 void threshold_backward(const Tensor& out, const Tensor& g, const Tensor& y, double threshold);
@@ -23,8 +40,25 @@ void threshold_backward(const Tensor& out, const Tensor& g, const Tensor& y, dou
 void where(const Tensor& out, const Tensor& cond, const Tensor& a, const Tensor& b);
 
 enum class UnaryOp {
-  Neg, Exp, Log, Log1p, Sin, Cos, Tan, Tanh, Sigmoid, Relu, Abs, Sqrt, Rsqrt, Sign, Reciprocal,
-  Square, IsNan, IsFinite, LogicalNot
+  Neg,
+  Exp,
+  Log,
+  Log1p,
+  Sin,
+  Cos,
+  Tan,
+  Tanh,
+  Sigmoid,
+  Relu,
+  Abs,
+  Sqrt,
+  Rsqrt,
+  Sign,
+  Reciprocal,
+  Square,
+  IsNan,
+  IsFinite,
+  LogicalNot
 };
 // out = f(in); out has in's shape and dtype (bool for IsNan, IsFinite, LogicalNot).
 void unary(UnaryOp op, const Tensor& out, const Tensor& in);
@@ -39,8 +73,11 @@ enum class ReduceOp { Sum, Prod, Max, Min, ArgMax, ArgMin, Any, All };
 // an int64 out.
 void reduce(ReduceOp op, const Tensor& out, const Tensor& in, const std::vector<bool>& reduce_dim);
 
-// C = alpha * op(A) op(B) + beta * C for 2-d float/double tensors of any strides; C contiguous.
-void gemm(const Tensor& c, const Tensor& a, const Tensor& b, double alpha, double beta);
+// C = alpha * A B + beta * C for 2-d tensors of any strides; C contiguous. With `self` (addmm's
+// input, broadcastable to C's shape and of C's dtype), C's prior content is ignored and
+// beta * self is added instead: C = alpha * A B + beta * self.
+void gemm(const Tensor& c, const Tensor& a, const Tensor& b, double alpha, double beta,
+          const Tensor& self = Tensor());
 
 void set_blas_threads(int n);
 

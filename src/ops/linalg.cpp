@@ -163,8 +163,9 @@ Tensor addmm(const Tensor& self, const Tensor& m1, const Tensor& m2, const Scala
            " cannot be broadcast to the product's shape ", IntArrayRef(shape));
   Tensor out = make_empty(shape, m1.scalar_type());
   const double b = beta.toDouble(), a = alpha.toDouble();
-  if (b != 0.0) kernels::copy(out, self);
-  kernels::gemm(out, m1, m2, a, b);
+  // self goes into the product's first pass (no broadcast copy of a bias first); with beta = 0
+  // it is ignored, nan or not, as in PyTorch.
+  kernels::gemm(out, m1, m2, a, b, self);
   if (autograd::should_record({&self, &m1, &m2}))
     autograd::record("AddmmBackward0", {&self, &m1, &m2}, {&out},
                      {save(needs(m2, autograd::needs_grad(m1))), save(needs(m1, autograd::needs_grad(m2)))},
