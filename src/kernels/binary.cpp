@@ -3,6 +3,7 @@
 #include "kernels/dispatch.h"
 #include "kernels/kernels.h"
 #include "kernels/loops.h"
+#include "kernels/mul_add.h"
 
 namespace tg::kernels {
 namespace {
@@ -12,30 +13,15 @@ T int_pow(T base, T exp) {
   if constexpr (std::is_floating_point_v<T>) {
     return std::pow(base, exp);
   } else {
-  if (exp < 0) return base == 1 ? 1 : (base == -1 ? (exp % 2 ? -1 : 1) : 0);
-  T r = 1;
-  while (exp) {
-    if (exp & 1) r *= base;
-    base *= base;
-    exp >>= 1;
+    if (exp < 0) return base == 1 ? 1 : (base == -1 ? (exp % 2 ? -1 : 1) : 0);
+    T r = 1;
+    while (exp) {
+      if (exp & 1) r *= base;
+      base *= base;
+      exp >>= 1;
+    }
+    return r;
   }
-  return r;
-  }
-}
-
-// x + a * y with one rounding, as PyTorch's AVX2 CPU kernels compute add/sub with alpha
-// (vec::fmadd, and an FMA-contracted scalar tail), so `p.add_(g, -lr)` matches it bit for bit. For
-// float the product is exact in double and the double sum rounds to the same float as a true fma
-// (except at exact float ties, never seen in 2e8 random trials); double uses std::fma.
-template <typename T>
-T mul_add(T a, T y, T x) {
-  if constexpr (std::is_same_v<T, float>)
-    return static_cast<float>(static_cast<double>(x) +
-                              static_cast<double>(a) * static_cast<double>(y));
-  else if constexpr (std::is_same_v<T, double>)
-    return std::fma(a, y, x);
-  else
-    return x + a * y;
 }
 
 template <typename T>
@@ -68,28 +54,57 @@ void binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, co
     case BinaryOp::LogicalOr:
       TG_DISPATCH_ALL(t, "compare", [&] {
         switch (op) {
-          case BinaryOp::Eq: binary_loop<bool, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) { return x == y; }); break;
-          case BinaryOp::Ne: binary_loop<bool, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) { return x != y; }); break;
-          case BinaryOp::Lt: binary_loop<bool, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) { return x < y; }); break;
-          case BinaryOp::Le: binary_loop<bool, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) { return x <= y; }); break;
-          case BinaryOp::Gt: binary_loop<bool, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) { return x > y; }); break;
-          case BinaryOp::Ge: binary_loop<bool, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) { return x >= y; }); break;
-          case BinaryOp::LogicalAnd: binary_loop<bool, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) { return bool(x) && bool(y); }); break;
-          case BinaryOp::LogicalOr: binary_loop<bool, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) { return bool(x) || bool(y); }); break;
-          default: break;
+          case BinaryOp::Eq:
+            binary_loop<bool, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) { return x == y; });
+            break;
+          case BinaryOp::Ne:
+            binary_loop<bool, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) { return x != y; });
+            break;
+          case BinaryOp::Lt:
+            binary_loop<bool, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) { return x < y; });
+            break;
+          case BinaryOp::Le:
+            binary_loop<bool, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) { return x <= y; });
+            break;
+          case BinaryOp::Gt:
+            binary_loop<bool, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) { return x > y; });
+            break;
+          case BinaryOp::Ge:
+            binary_loop<bool, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) { return x >= y; });
+            break;
+          case BinaryOp::LogicalAnd:
+            binary_loop<bool, scalar_t>(out, a, b,
+                                        [](scalar_t x, scalar_t y) { return bool(x) && bool(y); });
+            break;
+          case BinaryOp::LogicalOr:
+            binary_loop<bool, scalar_t>(out, a, b,
+                                        [](scalar_t x, scalar_t y) { return bool(x) || bool(y); });
+            break;
+          default:
+            break;
         }
       });
       return;
-    default: break;
+    default:
+      break;
   }
   if (t == kBool) {
     // bool arithmetic as PyTorch defines it: add is logical or, mul is logical and.
     switch (op) {
-      case BinaryOp::Add: binary_loop<bool, bool>(out, a, b, [](bool x, bool y) { return x || y; }); return;
-      case BinaryOp::Mul: binary_loop<bool, bool>(out, a, b, [](bool x, bool y) { return x && y; }); return;
-      case BinaryOp::Maximum: binary_loop<bool, bool>(out, a, b, [](bool x, bool y) { return x || y; }); return;
-      case BinaryOp::Minimum: binary_loop<bool, bool>(out, a, b, [](bool x, bool y) { return x && y; }); return;
-      default: TG_ERROR("binary op: not supported for bool tensors");
+      case BinaryOp::Add:
+        binary_loop<bool, bool>(out, a, b, [](bool x, bool y) { return x || y; });
+        return;
+      case BinaryOp::Mul:
+        binary_loop<bool, bool>(out, a, b, [](bool x, bool y) { return x && y; });
+        return;
+      case BinaryOp::Maximum:
+        binary_loop<bool, bool>(out, a, b, [](bool x, bool y) { return x || y; });
+        return;
+      case BinaryOp::Minimum:
+        binary_loop<bool, bool>(out, a, b, [](bool x, bool y) { return x && y; });
+        return;
+      default:
+        TG_ERROR("binary op: not supported for bool tensors");
     }
   }
   TG_DISPATCH_NUMERIC(t, "binary", [&] {
@@ -99,7 +114,8 @@ void binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, co
         if (al == scalar_t(1))
           binary_loop<scalar_t, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) { return x + y; });
         else
-          binary_loop<scalar_t, scalar_t>(out, a, b, [al](scalar_t x, scalar_t y) { return mul_add(al, y, x); });
+          binary_loop<scalar_t, scalar_t>(
+              out, a, b, [al](scalar_t x, scalar_t y) { return mul_add(al, y, x); });
         break;
       }
       case BinaryOp::Sub: {
@@ -107,7 +123,8 @@ void binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, co
         if (al == scalar_t(1))
           binary_loop<scalar_t, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) { return x - y; });
         else
-          binary_loop<scalar_t, scalar_t>(out, a, b, [al](scalar_t x, scalar_t y) { return mul_add(scalar_t(-al), y, x); });
+          binary_loop<scalar_t, scalar_t>(
+              out, a, b, [al](scalar_t x, scalar_t y) { return mul_add(scalar_t(-al), y, x); });
         break;
       }
       case BinaryOp::Mul:
@@ -122,18 +139,23 @@ void binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, co
         break;
       case BinaryOp::Pow:
         if constexpr (std::is_integral_v<scalar_t>) {
-          binary_loop<scalar_t, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) { return int_pow(x, y); });
+          binary_loop<scalar_t, scalar_t>(out, a, b,
+                                          [](scalar_t x, scalar_t y) { return int_pow(x, y); });
         } else {
-          binary_loop<scalar_t, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) { return std::pow(x, y); });
+          binary_loop<scalar_t, scalar_t>(out, a, b,
+                                          [](scalar_t x, scalar_t y) { return std::pow(x, y); });
         }
         break;
       case BinaryOp::Maximum:
-        binary_loop<scalar_t, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) { return py_max(x, y); });
+        binary_loop<scalar_t, scalar_t>(out, a, b,
+                                        [](scalar_t x, scalar_t y) { return py_max(x, y); });
         break;
       case BinaryOp::Minimum:
-        binary_loop<scalar_t, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) { return py_min(x, y); });
+        binary_loop<scalar_t, scalar_t>(out, a, b,
+                                        [](scalar_t x, scalar_t y) { return py_min(x, y); });
         break;
-      default: break;
+      default:
+        break;
     }
   });
 }
@@ -142,15 +164,17 @@ void threshold_backward(const Tensor& out, const Tensor& g, const Tensor& y, dou
   TG_DISPATCH_NUMERIC(impl_of(out)->dtype, "threshold_backward", [&] {
     const scalar_t th = static_cast<scalar_t>(threshold);
     // A select, not a branch: the contiguous case vectorises to a compare and a blend.
-    binary_loop<scalar_t, scalar_t>(out, g, y, [th](scalar_t gv, scalar_t yv) { return yv <= th ? scalar_t(0) : gv; });
+    binary_loop<scalar_t, scalar_t>(
+        out, g, y, [th](scalar_t gv, scalar_t yv) { return yv <= th ? scalar_t(0) : gv; });
   });
 }
 
 void where(const Tensor& out, const Tensor& cond, const Tensor& a, const Tensor& b) {
   IntArrayRef sizes = out.sizes();
-  StridedOperands<4> ops{{impl_of(out)->data(), impl_of(cond)->data(), impl_of(a)->data(), impl_of(b)->data()},
-                         {broadcast_byte_strides(out, sizes), broadcast_byte_strides(cond, sizes),
-                          broadcast_byte_strides(a, sizes), broadcast_byte_strides(b, sizes)}};
+  StridedOperands<4> ops{
+      {impl_of(out)->data(), impl_of(cond)->data(), impl_of(a)->data(), impl_of(b)->data()},
+      {broadcast_byte_strides(out, sizes), broadcast_byte_strides(cond, sizes),
+       broadcast_byte_strides(a, sizes), broadcast_byte_strides(b, sizes)}};
   TG_DISPATCH_ALL(impl_of(out)->dtype, "where", [&] {
     for_each_run<4>(sizes, ops, [](std::array<char*, 4> p, int64_t n, std::array<int64_t, 4> s) {
       for (int64_t i = 0; i < n; ++i) {

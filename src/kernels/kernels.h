@@ -81,4 +81,10 @@ void gemm(const Tensor& c, const Tensor& a, const Tensor& b, double alpha, doubl
 
 void set_blas_threads(int n);
 
+// SGD with momentum (not Nesterov) on an existing momentum buffer, in one pass:
+// d = grad + weight_decay * param; buf = buf * momentum + (1 - dampening) * d; param -= lr * buf.
+// param, grad and buf: contiguous, one shape, one floating dtype.
+void sgd_momentum_step(const Tensor& param, const Tensor& grad, const Tensor& buf, double lr,
+                       double momentum, double dampening, double weight_decay);
+
 }  // namespace tg::kernels

@@ -2,6 +2,8 @@
 // match PyTorch's bit for bit.
 #include "tensorgrad/optim/sgd.h"
 
+#include "core/tensor_impl.h"
+#include "kernels/kernels.h"
 #include "optim/common.h"
 
 namespace tg::optim {
@@ -24,6 +26,14 @@ bool operator==(const SGDParamState& lhs, const SGDParamState& rhs) {
 }
 
 namespace {
+
+// The fused update (kernels::sgd_momentum_step) takes the common case: parameter, gradient and
+// momentum buffer alike, contiguous, floating. Anything else goes op by op.
+bool fusable(const Tensor& p, const Tensor& grad, const Tensor& buf) {
+  return p.is_floating_point() && grad.scalar_type() == p.scalar_type() &&
+         buf.scalar_type() == p.scalar_type() && p.is_contiguous() && grad.is_contiguous() &&
+         buf.is_contiguous() && grad.sizes().equals(p.sizes()) && buf.sizes().equals(p.sizes());
+}
 
 void check_options(const SGDOptions& o) {
   using detail::format_number;
@@ -62,6 +72,11 @@ Tensor SGD::step(LossClosure closure) {
         Tensor& buf = st.momentum_buffer();
         if (!buf.defined()) {
           buf = d_p.clone().detach();
+        } else if (!o.nesterov() && fusable(p, grad, buf)) {
+          kernels::sgd_momentum_step(p, grad, buf, lr, momentum, dampening, weight_decay);
+          impl_of(buf)->bump_version();
+          impl_of(p)->bump_version();
+          continue;
         } else {
           buf.mul_(momentum).add_(d_p, 1 - dampening);
         }
