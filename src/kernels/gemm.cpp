@@ -130,6 +130,10 @@ void small_gemv(T* c, const Tensor& a, const Tensor& b, int64_t m, int64_t k, T 
 // (32 values) stays in registers for the whole of k: thin products (k of 1 to a few dozen) are
 // otherwise bound by loading and storing C once per step of k. Each element is accumulated in
 // the same order as in the loops above, so both give the same bits.
+__attribute__((target("avx2,fma"))) inline __m256 load_or_zero(const float* p, bool zero) {
+  return zero ? _mm256_setzero_ps() : _mm256_loadu_ps(p);
+}
+
 __attribute__((target("avx2,fma"))) void small_gemm_avx2(float* c, const Tensor& a, const Tensor& b,
                                                          int64_t m, int64_t n, int64_t k,
                                                          float alpha, float beta,
@@ -143,12 +147,18 @@ __attribute__((target("avx2,fma"))) void small_gemm_avx2(float* c, const Tensor&
   if (bs1 != 1) return small_gemm<float>(c, a, b, m, n, k, alpha, beta, add);
   for (int64_t i = 0; i < m; ++i) {
     float* crow = c + i * n;
-    init_row(crow, i, n, beta, add);
+    // A plain product (beta 0, no addend) starts its sums from zero registers, not from a
+    // zero-filled C.
+    const bool from_zero = !add.s && beta == 0.0f;
+    // Likewise a contiguous addend row with beta 1 (Linear's bias) is read straight into them.
+    const float* start = add.s && add.s1 == 1 && beta == 1.0f ? add.s + i * add.s0 : crow;
+    if (!from_zero && start == crow) init_row(crow, i, n, beta, add);
     const float* arow = A + i * as0;
     int64_t j = 0;
     for (; j + 32 <= n; j += 32) {
-      __m256 c0 = _mm256_loadu_ps(crow + j), c1 = _mm256_loadu_ps(crow + j + 8);
-      __m256 c2 = _mm256_loadu_ps(crow + j + 16), c3 = _mm256_loadu_ps(crow + j + 24);
+      __m256 c0 = load_or_zero(start + j, from_zero), c1 = load_or_zero(start + j + 8, from_zero);
+      __m256 c2 = load_or_zero(start + j + 16, from_zero),
+             c3 = load_or_zero(start + j + 24, from_zero);
       for (int64_t p = 0; p < k; ++p) {
         const __m256 av = _mm256_set1_ps(alpha * arow[p * as1]);
         const float* brow = B + p * bs0 + j;
@@ -163,14 +173,14 @@ __attribute__((target("avx2,fma"))) void small_gemm_avx2(float* c, const Tensor&
       _mm256_storeu_ps(crow + j + 24, c3);
     }
     for (; j + 8 <= n; j += 8) {
-      __m256 c0 = _mm256_loadu_ps(crow + j);
+      __m256 c0 = load_or_zero(start + j, from_zero);
       for (int64_t p = 0; p < k; ++p)
         c0 = _mm256_fmadd_ps(_mm256_set1_ps(alpha * arow[p * as1]),
                              _mm256_loadu_ps(B + p * bs0 + j), c0);
       _mm256_storeu_ps(crow + j, c0);
     }
     for (; j < n; ++j) {
-      float acc = crow[j];
+      float acc = from_zero ? 0.0f : start[j];
       for (int64_t p = 0; p < k; ++p) acc = std::fma(alpha * arow[p * as1], B[p * bs0 + j], acc);
       crow[j] = acc;
     }
