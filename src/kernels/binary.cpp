@@ -169,6 +169,26 @@ void threshold_backward(const Tensor& out, const Tensor& g, const Tensor& y, dou
   });
 }
 
+void mse_loss_backward(const Tensor& out, const Tensor& x, const Tensor& y, const Tensor& g,
+                       double norm) {
+  IntArrayRef sizes = out.sizes();
+  StridedOperands<4> ops{
+      {impl_of(out)->data(), impl_of(x)->data(), impl_of(y)->data(), impl_of(g)->data()},
+      {broadcast_byte_strides(out, sizes), broadcast_byte_strides(x, sizes),
+       broadcast_byte_strides(y, sizes), broadcast_byte_strides(g, sizes)}};
+  TG_DISPATCH_FLOATING(impl_of(out)->dtype, "mse_loss_backward", [&] {
+    const scalar_t nm = static_cast<scalar_t>(norm);
+    for_each_run<4>(sizes, ops, [nm](std::array<char*, 4> p, int64_t n, std::array<int64_t, 4> s) {
+      for (int64_t i = 0; i < n; ++i) {
+        const scalar_t d = *reinterpret_cast<const scalar_t*>(p[1] + i * s[1]) -
+                           *reinterpret_cast<const scalar_t*>(p[2] + i * s[2]);
+        *reinterpret_cast<scalar_t*>(p[0] + i * s[0]) =
+            d * nm * *reinterpret_cast<const scalar_t*>(p[3] + i * s[3]);
+      }
+    });
+  });
+}
+
 void where(const Tensor& out, const Tensor& cond, const Tensor& a, const Tensor& b) {
   IntArrayRef sizes = out.sizes();
   StridedOperands<4> ops{

@@ -36,6 +36,10 @@ void binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b,
 // ReLU's (and threshold's) backward, PyTorch's threshold_backward: out = y <= threshold ? 0 : g.
 // g, y and out share one dtype and out's shape; g and y may broadcast.
 void threshold_backward(const Tensor& out, const Tensor& g, const Tensor& y, double threshold);
+// MSE loss backward as PyTorch computes it: out = (x - y) * norm * g, each step rounded; x, y
+// and g broadcast to out's shape and share its dtype.
+void mse_loss_backward(const Tensor& out, const Tensor& x, const Tensor& y, const Tensor& g,
+                       double norm);
 // out = cond ? a : b with broadcasting; a, b and out share one dtype.
 void where(const Tensor& out, const Tensor& cond, const Tensor& a, const Tensor& b);
 

@@ -4,6 +4,7 @@
 #include "tensorgrad/nn/functional.h"
 
 #include "autograd/function.h"
+#include "kernels/kernels.h"
 #include "ops/internal.h"
 #include "tensorgrad/autograd.h"
 #include "tensorgrad/nn/loss.h"
@@ -16,8 +17,9 @@ using autograd::tensor_list;
 Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
   TG_CHECK(input.defined() && weight.defined(), "linear: undefined input or weight");
   TG_CHECK(weight.dim() == 2, "linear: weight must be 2-D, got shape ", weight.sizes());
-  TG_CHECK(input.dim() >= 1 && input.size(-1) == weight.size(1), "linear: mat1 and mat2 shapes cannot be multiplied (input ",
-           input.sizes(), " and weight ", weight.sizes(), ")");
+  TG_CHECK(input.dim() >= 1 && input.size(-1) == weight.size(1),
+           "linear: mat1 and mat2 shapes cannot be multiplied (input ", input.sizes(),
+           " and weight ", weight.sizes(), ")");
   if (input.dim() == 2 && bias.defined()) return tg::addmm(bias, input, weight.t());
   Tensor out = tg::matmul(input, weight.t());
   return bias.defined() ? out + bias : out;
@@ -30,10 +32,13 @@ Tensor leaky_relu(const Tensor& x, const LeakyReLUFuncOptions& o) {
   return tg::where(x > 0, x, x * o.negative_slope());
 }
 Tensor softmax(const Tensor& x, const SoftmaxFuncOptions& o) { return tg::softmax(x, o.dim()); }
-Tensor log_softmax(const Tensor& x, const LogSoftmaxFuncOptions& o) { return tg::log_softmax(x, o.dim()); }
+Tensor log_softmax(const Tensor& x, const LogSoftmaxFuncOptions& o) {
+  return tg::log_softmax(x, o.dim());
+}
 
 Tensor dropout(const Tensor& x, const DropoutFuncOptions& o) {
-  TG_CHECK(o.p() >= 0 && o.p() <= 1, "dropout: probability has to be between 0 and 1, but got ", o.p());
+  TG_CHECK(o.p() >= 0 && o.p() <= 1, "dropout: probability has to be between 0 and 1, but got ",
+           o.p());
   if (!o.training() || o.p() == 0) return x;
   if (o.p() == 1) return x * zeros_like(x);
   Tensor keep;
@@ -55,9 +60,12 @@ Tensor expand_loss_grad(const Tensor& g, IntArrayRef shape, Reduction r, int64_t
 
 Tensor reduce_loss(const Tensor& elementwise, Reduction r) {
   switch (r) {
-    case kNone: return elementwise;
-    case kSum: return elementwise.sum();
-    case kMean: return elementwise.mean();
+    case kNone:
+      return elementwise;
+    case kSum:
+      return elementwise.sum();
+    case kMean:
+      return elementwise.mean();
   }
   return elementwise;
 }
@@ -65,8 +73,8 @@ Tensor reduce_loss(const Tensor& elementwise, Reduction r) {
 // Records `name` for a loss of (input, target) whose elementwise derivatives are given by
 // grad_fn(input, target) -> (d/dinput, d/dtarget).
 template <typename GradFn>
-void record_loss(const char* name, const Tensor& input, const Tensor& target, Tensor& out, Reduction r,
-                 GradFn grad_fn) {
+void record_loss(const char* name, const Tensor& input, const Tensor& target, Tensor& out,
+                 Reduction r, GradFn grad_fn) {
   if (!autograd::should_record({&input, &target})) return;
   DimVector shape = infer_size(input.sizes(), target.sizes(), name);
   const int64_t n = numel_of(shape);
@@ -93,10 +101,31 @@ Tensor mse_loss(const Tensor& input, const Tensor& target, const MSELossFuncOpti
     Tensor d = input - target;
     out = reduce_loss(d * d, o.reduction());
   }
-  record_loss("MseLossBackward0", input, target, out, o.reduction(), [](const Tensor& x, const Tensor& y) {
-    Tensor gi = (x - y) * 2.0;
-    return std::make_pair(gi, -gi);
-  });
+  if (!autograd::should_record({&input, &target})) return out;
+  // PyTorch's mse_loss_backward: (x - y) * norm * grad, norm = 2 / numel for the mean, 2
+  // otherwise; the target's gradient is the same with x and y swapped. One fused pass when no
+  // graph of the backward is wanted; the composite form keeps create_graph differentiable.
+  const Reduction r = o.reduction();
+  const DimVector shape = infer_size(input.sizes(), target.sizes(), "mse_loss");
+  const double norm = r == kMean ? 2.0 / static_cast<double>(numel_of(shape)) : 2.0;
+  const bool target_grad = autograd::needs_grad(target);
+  autograd::record("MseLossBackward0", {&input, &target}, {&out}, {save(input), save(target)},
+                   [shape, norm, target_grad](const tensor_list& g, const tensor_list& s) {
+                     const Tensor &x = s[0], &y = s[1];
+                     if (autograd::GradMode::is_enabled() || x.scalar_type() != y.scalar_type() ||
+                         g[0].scalar_type() != x.scalar_type()) {
+                       Tensor gi = (x - y) * norm * g[0];
+                       return tensor_list{gi, target_grad ? (y - x) * norm * g[0] : Tensor()};
+                     }
+                     Tensor gi = make_empty(shape, x.scalar_type());
+                     kernels::mse_loss_backward(gi, x, y, g[0], norm);
+                     Tensor gt;
+                     if (target_grad) {
+                       gt = make_empty(shape, x.scalar_type());
+                       kernels::mse_loss_backward(gt, y, x, g[0], norm);
+                     }
+                     return tensor_list{gi, gt};
+                   });
   return out;
 }
 
@@ -106,41 +135,46 @@ Tensor l1_loss(const Tensor& input, const Tensor& target, const L1LossFuncOption
   return reduce_loss((input - target).abs(), o.reduction());
 }
 
-Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const BinaryCrossEntropyFuncOptions& o) {
+Tensor binary_cross_entropy(const Tensor& input, const Tensor& target,
+                            const BinaryCrossEntropyFuncOptions& o) {
   check_loss_args(input, target, "binary_cross_entropy");
-  TG_CHECK(input.sizes().equals(target.sizes()), "binary_cross_entropy: Using a target size (", target.sizes(),
-           ") that is different to the input size (", input.sizes(), ") is deprecated. Please ensure they have the same size.");
+  TG_CHECK(input.sizes().equals(target.sizes()), "binary_cross_entropy: Using a target size (",
+           target.sizes(), ") that is different to the input size (", input.sizes(),
+           ") is deprecated. Please ensure they have the same size.");
   {
     NoGradGuard guard;
     TG_CHECK(((input >= 0) & (input <= 1)).all().item<bool>(),
-             "binary_cross_entropy: all elements of input should be between 0 and 1 (shape ", input.sizes(), ")");
+             "binary_cross_entropy: all elements of input should be between 0 and 1 (shape ",
+             input.sizes(), ")");
   }
   Tensor w = o.weight();
   Tensor out;
   {
     NoGradGuard guard;
     // log is clamped at -100 as in PyTorch, so a prediction of exactly 0 or 1 gives a finite loss.
-    Tensor l = -(target * input.log().clamp_min(-100) + (1 - target) * (1 - input).log().clamp_min(-100));
+    Tensor l =
+        -(target * input.log().clamp_min(-100) + (1 - target) * (1 - input).log().clamp_min(-100));
     if (w.defined()) l = l * w;
     out = reduce_loss(l, o.reduction());
   }
-  record_loss("BinaryCrossEntropyBackward0", input, target, out, o.reduction(), [w](const Tensor& x, const Tensor& y) {
-    Tensor gi = (x - y) / tg::clamp_min((1 - x) * x, 1e-12);
-    Tensor gt = ((1 - x).log().clamp_min(-100) - x.log().clamp_min(-100));
-    if (w.defined()) {
-      gi = gi * w;
-      gt = gt * w;
-    }
-    return std::make_pair(gi, gt);
-  });
+  record_loss("BinaryCrossEntropyBackward0", input, target, out, o.reduction(),
+              [w](const Tensor& x, const Tensor& y) {
+                Tensor gi = (x - y) / tg::clamp_min((1 - x) * x, 1e-12);
+                Tensor gt = ((1 - x).log().clamp_min(-100) - x.log().clamp_min(-100));
+                if (w.defined()) {
+                  gi = gi * w;
+                  gt = gt * w;
+                }
+                return std::make_pair(gi, gt);
+              });
   return out;
 }
 
 Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target,
                                         const BinaryCrossEntropyWithLogitsFuncOptions& o) {
   check_loss_args(input, target, "binary_cross_entropy_with_logits");
-  TG_CHECK(input.sizes().equals(target.sizes()), "binary_cross_entropy_with_logits: Target size (", target.sizes(),
-           ") must be the same as input size (", input.sizes(), ")");
+  TG_CHECK(input.sizes().equals(target.sizes()), "binary_cross_entropy_with_logits: Target size (",
+           target.sizes(), ") must be the same as input size (", input.sizes(), ")");
   Tensor w = o.weight(), pw = o.pos_weight();
   Tensor out;
   {
@@ -182,18 +216,22 @@ Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& targe
 
 Tensor nll_loss(const Tensor& input, const Tensor& target, const NLLLossFuncOptions& o) {
   TG_CHECK(input.defined() && target.defined(), "nll_loss: undefined input or target");
-  TG_CHECK(input.dim() == 1 || input.dim() == 2, "nll_loss: expected input of shape [C] or [N, C], got ", input.sizes());
-  TG_CHECK(target.scalar_type() == kLong, "nll_loss: expected target of dtype int64 (class indices), got ",
+  TG_CHECK(input.dim() == 1 || input.dim() == 2,
+           "nll_loss: expected input of shape [C] or [N, C], got ", input.sizes());
+  TG_CHECK(target.scalar_type() == kLong,
+           "nll_loss: expected target of dtype int64 (class indices), got ",
            dtype_name(target.scalar_type()));
   Tensor x = input.dim() == 1 ? input.unsqueeze(0) : input;
   Tensor t = input.dim() == 1 ? target.reshape({1}) : target;
-  TG_CHECK(t.dim() == 1 && t.size(0) == x.size(0), "nll_loss: Expected input batch_size (", x.size(0),
-           ") to match target batch_size (", t.dim() == 1 ? t.size(0) : -1, "); shapes ", input.sizes(), " and ",
-           target.sizes());
+  TG_CHECK(t.dim() == 1 && t.size(0) == x.size(0), "nll_loss: Expected input batch_size (",
+           x.size(0), ") to match target batch_size (", t.dim() == 1 ? t.size(0) : -1, "); shapes ",
+           input.sizes(), " and ", target.sizes());
   const int64_t n = x.size(0), c = x.size(1);
   Tensor w = o.weight();
-  TG_CHECK(!w.defined() || (w.dim() == 1 && w.size(0) == c), "nll_loss: weight tensor should be defined either for all ",
-           c, " classes or no classes but got weight tensor of shape: ", w.defined() ? w.sizes() : IntArrayRef());
+  TG_CHECK(!w.defined() || (w.dim() == 1 && w.size(0) == c),
+           "nll_loss: weight tensor should be defined either for all ", c,
+           " classes or no classes but got weight tensor of shape: ",
+           w.defined() ? w.sizes() : IntArrayRef());
   // mask[i, k] = w[k] where k == target[i] (and target[i] is not ignored), else 0.
   // Filled through its data pointer in double, then converted once (a view per sample would cost
   // an allocation each).
@@ -204,7 +242,8 @@ Tensor nll_loss(const Tensor& input, const Tensor& target, const NLLLossFuncOpti
   Tensor wc = w.defined() ? w.to(kDouble).contiguous() : Tensor();
   for (int64_t i = 0; i < n; ++i) {
     if (tp[i] == o.ignore_index()) continue;
-    TG_CHECK(tp[i] >= 0 && tp[i] < c, "nll_loss: Target ", tp[i], " is out of bounds (", c, " classes)");
+    TG_CHECK(tp[i] >= 0 && tp[i] < c, "nll_loss: Target ", tp[i], " is out of bounds (", c,
+             " classes)");
     mp[i * c + tp[i]] = wc.defined() ? wc.data_ptr<double>()[tp[i]] : 1.0;
   }
   Tensor mask = mask64.to(x.scalar_type());
@@ -215,9 +254,15 @@ Tensor nll_loss(const Tensor& input, const Tensor& target, const NLLLossFuncOpti
     Tensor per_sample = -(x * mask).sum({1});
     total_weight = mask.sum();
     switch (o.reduction()) {
-      case kNone: out = input.dim() == 1 ? per_sample.reshape({}) : per_sample; break;
-      case kSum: out = per_sample.sum(); break;
-      case kMean: out = per_sample.sum() / total_weight; break;
+      case kNone:
+        out = input.dim() == 1 ? per_sample.reshape({}) : per_sample;
+        break;
+      case kSum:
+        out = per_sample.sum();
+        break;
+      case kMean:
+        out = per_sample.sum() / total_weight;
+        break;
     }
   }
   if (autograd::should_record({&input})) {
@@ -242,20 +287,28 @@ Tensor nll_loss(const Tensor& input, const Tensor& target, const NLLLossFuncOpti
 Tensor cross_entropy(const Tensor& input, const Tensor& target, const CrossEntropyFuncOptions& o) {
   TG_CHECK(input.defined() && target.defined(), "cross_entropy: undefined input or target");
   TG_CHECK(o.label_smoothing() == 0.0, "cross_entropy: label_smoothing is not supported");
-  TG_CHECK(target.scalar_type() == kLong, "cross_entropy: expected class indices of dtype int64 as target, got ",
+  TG_CHECK(target.scalar_type() == kLong,
+           "cross_entropy: expected class indices of dtype int64 as target, got ",
            dtype_name(target.scalar_type()), " (probability targets are not supported)");
   TG_CHECK(input.dim() >= 1, "cross_entropy: input must have at least one dimension");
-  return nll_loss(tg::log_softmax(input, input.dim() == 1 ? 0 : 1), target,
-                  NLLLossFuncOptions(o.reduction()).weight(o.weight()).ignore_index(o.ignore_index()));
+  return nll_loss(
+      tg::log_softmax(input, input.dim() == 1 ? 0 : 1), target,
+      NLLLossFuncOptions(o.reduction()).weight(o.weight()).ignore_index(o.ignore_index()));
 }
 
 }  // namespace tg::nn::functional
 
 namespace tg::nn {
 namespace F = functional;
-Tensor MSELossImpl::forward(const Tensor& input, const Tensor& target) { return F::mse_loss(input, target, options); }
-Tensor L1LossImpl::forward(const Tensor& input, const Tensor& target) { return F::l1_loss(input, target, options); }
-Tensor NLLLossImpl::forward(const Tensor& input, const Tensor& target) { return F::nll_loss(input, target, options); }
+Tensor MSELossImpl::forward(const Tensor& input, const Tensor& target) {
+  return F::mse_loss(input, target, options);
+}
+Tensor L1LossImpl::forward(const Tensor& input, const Tensor& target) {
+  return F::l1_loss(input, target, options);
+}
+Tensor NLLLossImpl::forward(const Tensor& input, const Tensor& target) {
+  return F::nll_loss(input, target, options);
+}
 Tensor CrossEntropyLossImpl::forward(const Tensor& input, const Tensor& target) {
   return F::cross_entropy(input, target, options);
 }
