@@ -27,8 +27,13 @@ template <typename F>
 inline void parallel_for(int64_t begin, int64_t end, int64_t grain, F&& fn, int64_t align = 64) {
   const int64_t n = end - begin;
   if (n <= 0) return;
+  // The size test first: it settles the common small case without a call.
+  if (n < 2 * grain) {
+    fn(begin, end);
+    return;
+  }
   const int threads = get_num_threads();
-  if (threads <= 1 || n < 2 * grain || detail::in_parallel_region()) {
+  if (threads <= 1 || detail::in_parallel_region()) {
     fn(begin, end);
     return;
   }
