@@ -134,6 +134,22 @@ __attribute__((target("avx2,fma"))) inline __m256 load_or_zero(const float* p, b
   return zero ? _mm256_setzero_ps() : _mm256_loadu_ps(p);
 }
 
+// NB * 8 columns of one row of C: sums start from `start` (or zero), take all of k, are stored
+// once. Eight registers (64 columns) keep eight independent chains of multiply-adds in flight.
+template <int NB>
+__attribute__((target("avx2,fma"), always_inline)) inline void gemm_block(
+    float* crow, const float* start, bool from_zero, const float* arow, int64_t as1, const float* B,
+    int64_t bs0, int64_t k, float alpha) {
+  __m256 c[NB];
+  for (int q = 0; q < NB; ++q) c[q] = load_or_zero(start + 8 * q, from_zero);
+  for (int64_t p = 0; p < k; ++p) {
+    const __m256 av = _mm256_set1_ps(alpha * arow[p * as1]);
+    const float* brow = B + p * bs0;
+    for (int q = 0; q < NB; ++q) c[q] = _mm256_fmadd_ps(av, _mm256_loadu_ps(brow + 8 * q), c[q]);
+  }
+  for (int q = 0; q < NB; ++q) _mm256_storeu_ps(crow + 8 * q, c[q]);
+}
+
 __attribute__((target("avx2,fma"))) void small_gemm_avx2(float* c, const Tensor& a, const Tensor& b,
                                                          int64_t m, int64_t n, int64_t k,
                                                          float alpha, float beta,
@@ -155,30 +171,10 @@ __attribute__((target("avx2,fma"))) void small_gemm_avx2(float* c, const Tensor&
     if (!from_zero && start == crow) init_row(crow, i, n, beta, add);
     const float* arow = A + i * as0;
     int64_t j = 0;
-    for (; j + 32 <= n; j += 32) {
-      __m256 c0 = load_or_zero(start + j, from_zero), c1 = load_or_zero(start + j + 8, from_zero);
-      __m256 c2 = load_or_zero(start + j + 16, from_zero),
-             c3 = load_or_zero(start + j + 24, from_zero);
-      for (int64_t p = 0; p < k; ++p) {
-        const __m256 av = _mm256_set1_ps(alpha * arow[p * as1]);
-        const float* brow = B + p * bs0 + j;
-        c0 = _mm256_fmadd_ps(av, _mm256_loadu_ps(brow), c0);
-        c1 = _mm256_fmadd_ps(av, _mm256_loadu_ps(brow + 8), c1);
-        c2 = _mm256_fmadd_ps(av, _mm256_loadu_ps(brow + 16), c2);
-        c3 = _mm256_fmadd_ps(av, _mm256_loadu_ps(brow + 24), c3);
-      }
-      _mm256_storeu_ps(crow + j, c0);
-      _mm256_storeu_ps(crow + j + 8, c1);
-      _mm256_storeu_ps(crow + j + 16, c2);
-      _mm256_storeu_ps(crow + j + 24, c3);
-    }
-    for (; j + 8 <= n; j += 8) {
-      __m256 c0 = load_or_zero(start + j, from_zero);
-      for (int64_t p = 0; p < k; ++p)
-        c0 = _mm256_fmadd_ps(_mm256_set1_ps(alpha * arow[p * as1]),
-                             _mm256_loadu_ps(B + p * bs0 + j), c0);
-      _mm256_storeu_ps(crow + j, c0);
-    }
+    for (; j + 64 <= n; j += 64)
+      gemm_block<8>(crow + j, start + j, from_zero, arow, as1, B + j, bs0, k, alpha);
+    for (; j + 8 <= n; j += 8)
+      gemm_block<1>(crow + j, start + j, from_zero, arow, as1, B + j, bs0, k, alpha);
     for (; j < n; ++j) {
       float acc = from_zero ? 0.0f : start[j];
       for (int64_t p = 0; p < k; ++p) acc = std::fma(alpha * arow[p * as1], B[p * bs0 + j], acc);
@@ -194,6 +190,21 @@ __attribute__((target("avx2,fma"), flatten)) void small_gemv_flat_avx2(float* c,
                                                                        float beta,
                                                                        const Addend<float>& add) {
   small_gemv<float>(c, a, b, m, k, alpha, beta, add);
+}
+
+// Dot products of R contiguous rows with b over [0, kv): R independent chains of multiply-adds
+// (one row's chain alone waits on the latency of each add).
+template <int R>
+__attribute__((target("avx2,fma"), always_inline)) inline void dot_rows(__m256* sums,
+                                                                        const float* a, int64_t as0,
+                                                                        const float* b,
+                                                                        int64_t kv) {
+  for (int r = 0; r < R; ++r) sums[r] = _mm256_setzero_ps();
+  for (int64_t p = 0; p < kv; p += 8) {
+    const __m256 bv = _mm256_loadu_ps(b + p);
+    for (int r = 0; r < R; ++r)
+      sums[r] = _mm256_fmadd_ps(_mm256_loadu_ps(a + r * as0 + p), bv, sums[r]);
+  }
 }
 
 // The eight partial sums of a dot product added as the portable loop adds them, then the tail.
@@ -217,28 +228,17 @@ __attribute__((target("avx2,fma"))) void small_gemv_avx2(float* c, const Tensor&
   // Contiguous columns (the axpy loop) stream best as the portable loop has them.
   if (as0 == 1 && m > 1) return small_gemv_flat_avx2(c, a, b, m, k, alpha, beta, add);
   if (as1 != 1 || bs0 != 1 || k < 8) return small_gemv_flat_avx2(c, a, b, m, k, alpha, beta, add);
-  // Dot products of contiguous rows with b: four rows at a time give four independent chains of
-  // multiply-adds (one row's chain alone waits on the latency of each add).
+  // Dot products of contiguous rows with b, eight rows at a time.
   auto finish = [&](int64_t i, __m256 v, int64_t p0) {
     const float sum = reduce_dot(v, A + i * as0, B, p0, k);
     c[i] = alpha * sum + gemv_start(c, i, beta, add);
   };
   const int64_t kv = k / 8 * 8;
   int64_t i = 0;
-  for (; i + 4 <= m; i += 4) {
-    const float* r0 = A + i * as0;
-    __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
-    for (int64_t p = 0; p < kv; p += 8) {
-      const __m256 bv = _mm256_loadu_ps(B + p);
-      s0 = _mm256_fmadd_ps(_mm256_loadu_ps(r0 + p), bv, s0);
-      s1 = _mm256_fmadd_ps(_mm256_loadu_ps(r0 + as0 + p), bv, s1);
-      s2 = _mm256_fmadd_ps(_mm256_loadu_ps(r0 + 2 * as0 + p), bv, s2);
-      s3 = _mm256_fmadd_ps(_mm256_loadu_ps(r0 + 3 * as0 + p), bv, s3);
-    }
-    finish(i, s0, kv);
-    finish(i + 1, s1, kv);
-    finish(i + 2, s2, kv);
-    finish(i + 3, s3, kv);
+  for (; i + 8 <= m; i += 8) {
+    __m256 sums[8];
+    dot_rows<8>(sums, A + i * as0, as0, B, kv);
+    for (int r = 0; r < 8; ++r) finish(i + r, sums[r], kv);
   }
   for (; i < m; ++i) {
     const float* r0 = A + i * as0;

@@ -87,24 +87,20 @@ void sum_column_range(T* out, const T* in, int64_t k, int64_t m, int64_t b, int6
   }
 }
 
-// The float case with AVX2: 32 column sums stay in registers over all k rows (the loop above
+// The float case with AVX2: 64 column sums stay in registers over all k rows (the loop above
 // loads and stores them once per row). Same order of additions, so the same bits.
 __attribute__((target("avx2"))) void sum_column_range_avx2(float* out, const float* in, int64_t k,
                                                            int64_t m, int64_t b, int64_t e) {
   int64_t j = b;
-  for (; j + 32 <= e; j += 32) {
-    __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+  for (; j + 64 <= e; j += 64) {
+    // Eight independent chains of adds, one per register.
+    __m256 acc[8];
+    for (int q = 0; q < 8; ++q) acc[q] = _mm256_setzero_ps();
     for (int64_t i = 0; i < k; ++i) {
       const float* x = in + i * m + j;
-      s0 = _mm256_add_ps(s0, _mm256_loadu_ps(x));
-      s1 = _mm256_add_ps(s1, _mm256_loadu_ps(x + 8));
-      s2 = _mm256_add_ps(s2, _mm256_loadu_ps(x + 16));
-      s3 = _mm256_add_ps(s3, _mm256_loadu_ps(x + 24));
+      for (int q = 0; q < 8; ++q) acc[q] = _mm256_add_ps(acc[q], _mm256_loadu_ps(x + 8 * q));
     }
-    _mm256_storeu_ps(out + j, s0);
-    _mm256_storeu_ps(out + j + 8, s1);
-    _mm256_storeu_ps(out + j + 16, s2);
-    _mm256_storeu_ps(out + j + 24, s3);
+    for (int q = 0; q < 8; ++q) _mm256_storeu_ps(out + j + 8 * q, acc[q]);
   }
   sum_column_range<float>(out, in, k, m, j, e);
 }
