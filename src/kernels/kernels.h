@@ -36,6 +36,9 @@ void binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b,
 // ReLU's (and threshold's) backward, PyTorch's threshold_backward: out = y <= threshold ? 0 : g.
 // g, y and out share one dtype and out's shape; g and y may broadcast.
 void threshold_backward(const Tensor& out, const Tensor& g, const Tensor& y, double threshold);
+// sum((x - y)^2) over contiguous x and y of one shape and floating dtype: each square rounded to
+// the dtype, the sum accumulated in double, as mean()/sum() of the squares would be.
+double sum_squared_difference(const Tensor& x, const Tensor& y);
 // MSE loss backward as PyTorch computes it: out = (x - y) * norm * g, each step rounded; x, y
 // and g broadcast to out's shape and share its dtype.
 void mse_loss_backward(const Tensor& out, const Tensor& x, const Tensor& y, const Tensor& g,

@@ -121,6 +121,21 @@ void sum_columns(T* out, const T* in, int64_t k, int64_t m) {
 
 }  // namespace
 
+double sum_squared_difference(const Tensor& x, const Tensor& y) {
+  double total = 0;
+  TG_DISPATCH_FLOATING(impl_of(x)->dtype, "mse_loss", [&] {
+    const scalar_t* a = impl_of(x)->data_as<scalar_t>();
+    const scalar_t* b = impl_of(y)->data_as<scalar_t>();
+    acc_t<scalar_t> s = 0;
+    for (int64_t i = 0, n = impl_of(x)->numel; i < n; ++i) {
+      const scalar_t d = a[i] - b[i];
+      s += static_cast<scalar_t>(d * d);
+    }
+    total = static_cast<double>(s);
+  });
+  return total;
+}
+
 void reduce(ReduceOp op, const Tensor& out, const Tensor& in, const std::vector<bool>& reduce_dim) {
   auto* ii = impl_of(in);
   const int64_t nd = static_cast<int64_t>(ii->sizes.size());

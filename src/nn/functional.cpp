@@ -96,16 +96,27 @@ void check_loss_args(const Tensor& input, const Tensor& target, const char* op) 
 Tensor mse_loss(const Tensor& input, const Tensor& target, const MSELossFuncOptions& o) {
   check_loss_args(input, target, "mse_loss");
   Tensor out;
-  {
+  const Reduction r = o.reduction();
+  if (r != kNone && input.sizes().equals(target.sizes()) && input.is_floating_point() &&
+      input.scalar_type() == target.scalar_type() && input.is_contiguous() &&
+      target.is_contiguous()) {
+    // One pass for the common case; the same roundings as the composite below (squares rounded
+    // to the dtype, summed in double, the mean divided in the dtype).
+    const double sum = kernels::sum_squared_difference(input, target);
+    out = scalar_tensor(sum, input.scalar_type());
+    if (r == kMean) {
+      out.div_(static_cast<double>(input.numel()));
+      impl_of(out)->storage->version = 0;  // a fresh result, as mean() returns it
+    }
+  } else {
     NoGradGuard guard;
     Tensor d = input - target;
-    out = reduce_loss(d * d, o.reduction());
+    out = reduce_loss(d * d, r);
   }
   if (!autograd::should_record({&input, &target})) return out;
   // PyTorch's mse_loss_backward: (x - y) * norm * grad, norm = 2 / numel for the mean, 2
   // otherwise; the target's gradient is the same with x and y swapped. One fused pass when no
   // graph of the backward is wanted; the composite form keeps create_graph differentiable.
-  const Reduction r = o.reduction();
   const DimVector shape = infer_size(input.sizes(), target.sizes(), "mse_loss");
   const double norm = r == kMean ? 2.0 / static_cast<double>(numel_of(shape)) : 2.0;
   const bool target_grad = autograd::needs_grad(target);
