@@ -110,57 +110,88 @@ void for_each_run(IntArrayRef sizes_in, StridedOperands<N>& ops, F&& fn) {
                [&](int64_t b, int64_t e) { dims.runs(ops.data, b, e, fn); });
 }
 
+// The common shapes need no iteration space: when out is contiguous and every input is either
+// contiguous with out's shape or a single element (a broadcast scalar), all elements form one
+// run. Returns false, doing nothing, for anything else.
+template <size_t N, typename Run>
+bool run_flat(const std::array<TensorImpl*, N>& t, const std::array<int64_t, N>& es, Run& run) {
+  TensorImpl* o = t[0];
+  if (!o->contiguous) return false;
+  std::array<int64_t, N> st{};
+  st[0] = es[0];
+  for (size_t k = 1; k < N; ++k) {
+    if (t[k]->numel == 1 && o->numel != 1) {
+      st[k] = 0;
+    } else if (t[k]->contiguous && t[k]->sizes.ref() == o->sizes.ref()) {
+      st[k] = es[k];
+    } else {
+      return false;
+    }
+  }
+  std::array<char*, N> base;
+  for (size_t k = 0; k < N; ++k) base[k] = t[k]->data();
+  parallel_for(0, o->numel, kGrainSize, [&](int64_t b, int64_t e) {
+    std::array<char*, N> p;
+    for (size_t k = 0; k < N; ++k) p[k] = base[k] + b * st[k];
+    run(p, e - b, st);
+  });
+  return true;
+}
+
 // Elementwise map out = f(a) over arbitrary strides.
 template <typename To, typename Ta, typename F>
 void unary_loop(const Tensor& out, const Tensor& a, F&& f) {
+  auto run = [&](std::array<char*, 2> p, int64_t n, std::array<int64_t, 2> s) {
+    auto* o = reinterpret_cast<To*>(p[0]);
+    auto* x = reinterpret_cast<const Ta*>(p[1]);
+    if (s[0] == sizeof(To) && s[1] == sizeof(Ta)) {
+      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i]);
+    } else if (s[0] == sizeof(To) && s[1] == 0) {
+      const To v = f(x[0]);
+      for (int64_t i = 0; i < n; ++i) o[i] = v;
+    } else {
+      for (int64_t i = 0; i < n; ++i)
+        *reinterpret_cast<To*>(p[0] + i * s[0]) = f(*reinterpret_cast<const Ta*>(p[1] + i * s[1]));
+    }
+  };
+  if (run_flat<2>({impl_of(out), impl_of(a)}, {int64_t(sizeof(To)), int64_t(sizeof(Ta))}, run))
+    return;
   StridedOperands<2> ops{
       {impl_of(out)->data(), impl_of(a)->data()},
       {broadcast_byte_strides(out, out.sizes()), broadcast_byte_strides(a, out.sizes())}};
-  for_each_run<2>(out.sizes(), ops,
-                  [&](std::array<char*, 2> p, int64_t n, std::array<int64_t, 2> s) {
-                    auto* o = reinterpret_cast<To*>(p[0]);
-                    auto* x = reinterpret_cast<const Ta*>(p[1]);
-                    if (s[0] == sizeof(To) && s[1] == sizeof(Ta)) {
-                      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i]);
-                    } else if (s[0] == sizeof(To) && s[1] == 0) {
-                      const To v = f(x[0]);
-                      for (int64_t i = 0; i < n; ++i) o[i] = v;
-                    } else {
-                      for (int64_t i = 0; i < n; ++i)
-                        *reinterpret_cast<To*>(p[0] + i * s[0]) =
-                            f(*reinterpret_cast<const Ta*>(p[1] + i * s[1]));
-                    }
-                  });
+  for_each_run<2>(out.sizes(), ops, run);
 }
 
 // Elementwise map out = f(a, b) with broadcasting; out has the broadcast shape.
 template <typename To, typename T, typename F>
 void binary_loop(const Tensor& out, const Tensor& a, const Tensor& b, F&& f) {
+  auto run = [&](std::array<char*, 3> p, int64_t n, std::array<int64_t, 3> s) {
+    auto* o = reinterpret_cast<To*>(p[0]);
+    auto* x = reinterpret_cast<const T*>(p[1]);
+    auto* y = reinterpret_cast<const T*>(p[2]);
+    constexpr int64_t es = sizeof(T);
+    if (s[0] == sizeof(To) && s[1] == es && s[2] == es) {
+      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
+    } else if (s[0] == sizeof(To) && s[1] == es && s[2] == 0) {
+      const T yv = y[0];
+      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], yv);
+    } else if (s[0] == sizeof(To) && s[1] == 0 && s[2] == es) {
+      const T xv = x[0];
+      for (int64_t i = 0; i < n; ++i) o[i] = f(xv, y[i]);
+    } else {
+      for (int64_t i = 0; i < n; ++i)
+        *reinterpret_cast<To*>(p[0] + i * s[0]) = f(*reinterpret_cast<const T*>(p[1] + i * s[1]),
+                                                    *reinterpret_cast<const T*>(p[2] + i * s[2]));
+    }
+  };
+  if (run_flat<3>({impl_of(out), impl_of(a), impl_of(b)},
+                  {int64_t(sizeof(To)), int64_t(sizeof(T)), int64_t(sizeof(T))}, run))
+    return;
   StridedOperands<3> ops{
       {impl_of(out)->data(), impl_of(a)->data(), impl_of(b)->data()},
       {broadcast_byte_strides(out, out.sizes()), broadcast_byte_strides(a, out.sizes()),
        broadcast_byte_strides(b, out.sizes())}};
-  for_each_run<3>(out.sizes(), ops,
-                  [&](std::array<char*, 3> p, int64_t n, std::array<int64_t, 3> s) {
-                    auto* o = reinterpret_cast<To*>(p[0]);
-                    auto* x = reinterpret_cast<const T*>(p[1]);
-                    auto* y = reinterpret_cast<const T*>(p[2]);
-                    constexpr int64_t es = sizeof(T);
-                    if (s[0] == sizeof(To) && s[1] == es && s[2] == es) {
-                      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
-                    } else if (s[0] == sizeof(To) && s[1] == es && s[2] == 0) {
-                      const T yv = y[0];
-                      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], yv);
-                    } else if (s[0] == sizeof(To) && s[1] == 0 && s[2] == es) {
-                      const T xv = x[0];
-                      for (int64_t i = 0; i < n; ++i) o[i] = f(xv, y[i]);
-                    } else {
-                      for (int64_t i = 0; i < n; ++i)
-                        *reinterpret_cast<To*>(p[0] + i * s[0]) =
-                            f(*reinterpret_cast<const T*>(p[1] + i * s[1]),
-                              *reinterpret_cast<const T*>(p[2] + i * s[2]));
-                    }
-                  });
+  for_each_run<3>(out.sizes(), ops, run);
 }
 
 }  // namespace tg::kernels
