@@ -48,13 +48,23 @@ void TensorImpl::refresh() {
 }
 
 Tensor make_empty(IntArrayRef sizes, ScalarType dtype) {
-  for (int64_t s : sizes) TG_CHECK(s >= 0, "empty: negative dimension ", s, " in shape ", sizes);
   auto impl = make_pooled<TensorImpl>();
-  impl->sizes = sizes;
-  impl->strides = contiguous_strides(sizes);
+  const size_t nd = sizes.size();
+  impl->sizes.resize(nd);
+  impl->strides.resize(nd);
+  // Sizes, contiguous strides and numel in one pass from the innermost dim.
+  int64_t numel = 1, stride = 1;
+  for (size_t i = nd; i-- > 0;) {
+    const int64_t s = sizes[i];
+    TG_CHECK(s >= 0, "empty: negative dimension ", s, " in shape ", sizes);
+    impl->sizes[i] = s;
+    impl->strides[i] = stride;
+    stride *= std::max<int64_t>(s, 1);
+    numel *= s;
+  }
   impl->dtype = dtype;
-  impl->numel = numel_of(sizes);
-  impl->storage = make_pooled<Storage>(static_cast<size_t>(impl->numel) * element_size(dtype));
+  impl->numel = numel;
+  impl->storage = make_pooled<Storage>(static_cast<size_t>(numel) * element_size(dtype));
   return Tensor(std::move(impl));
 }
 
@@ -83,10 +93,10 @@ void check_defined(const Tensor& t, const char* what) {
 }
 }  // namespace
 
-int64_t Tensor::dim() const {
-  check_defined(*this, "dim");
-  return static_cast<int64_t>(impl_->sizes.size());
-}
+namespace detail {
+void throw_undefined_tensor(const char* what) { TG_ERROR(what, ": called on an undefined tensor"); }
+}  // namespace detail
+
 int64_t Tensor::size(int64_t d) const {
   check_defined(*this, "size");
   return impl_->sizes[wrap_dim(d, dim(), "size")];
@@ -95,30 +105,7 @@ int64_t Tensor::stride(int64_t d) const {
   check_defined(*this, "stride");
   return impl_->strides[wrap_dim(d, dim(), "stride")];
 }
-IntArrayRef Tensor::sizes() const {
-  check_defined(*this, "sizes");
-  return impl_->sizes;
-}
-IntArrayRef Tensor::strides() const {
-  check_defined(*this, "strides");
-  return impl_->strides;
-}
-int64_t Tensor::numel() const {
-  check_defined(*this, "numel");
-  return impl_->numel;
-}
-int64_t Tensor::storage_offset() const { return impl_->offset; }
-ScalarType Tensor::scalar_type() const {
-  check_defined(*this, "scalar_type");
-  return impl_->dtype;
-}
 TensorOptions Tensor::options() const { return TensorOptions(scalar_type()); }
-bool Tensor::is_floating_point() const { return tg::is_floating_point(scalar_type()); }
-bool Tensor::is_contiguous() const {
-  check_defined(*this, "is_contiguous");
-  return impl_->contiguous;
-}
-size_t Tensor::element_size() const { return tg::element_size(scalar_type()); }
 
 Scalar Tensor::item() const {
   check_defined(*this, "item");
