@@ -271,9 +271,16 @@ void Tensor::remove_hook(unsigned handle) const {
 void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, bool create_graph,
                       std::optional<std::vector<Tensor>> inputs) const {
   check_defined(*this, "backward");
-  autograd::tensor_list g;
-  if (gradient.defined()) g.push_back(gradient);
-  autograd::backward({*this}, g, retain_graph, create_graph, inputs.value_or(autograd::tensor_list{}));
+  if (inputs && !inputs->empty()) {
+    autograd::tensor_list g;
+    if (gradient.defined()) g.push_back(gradient);
+    autograd::backward({*this}, g, retain_graph, create_graph, *inputs);
+    return;
+  }
+  // The common case goes straight to the engine, without building argument lists.
+  autograd::run_backward(TensorList(*this),
+                         gradient.defined() ? TensorList(gradient) : TensorList(),
+                         retain_graph.value_or(create_graph), create_graph, {}, false);
 }
 
 // ---- threads
