@@ -236,8 +236,9 @@ tensor_list run_backward(TensorList roots, TensorList grad_roots, bool keep_grap
     task.first_grad = static_cast<uint32_t>(S.grads.size());
     task.first_capture = task.end_capture = 0;
     tasks.push_back(task);
-    edge_task.resize(edge_task.size() + n->next_edges_.size(), kNoTask);
-    S.grads.resize(S.grads.size() + n->num_outputs());
+    // Element by element: the vectors keep their capacity, and resize() is an out-of-line call.
+    for (size_t i = n->next_edges_.size(); i > 0; --i) edge_task.push_back(kNoTask);
+    for (size_t i = n->num_outputs(); i > 0; --i) S.grads.emplace_back();
     S.stack.push_back({t, 0});
     return t;
   };

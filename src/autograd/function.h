@@ -93,7 +93,7 @@ struct LambdaNode final : Node {
   }
   const char* name_;
   F fn_;
-  std::vector<SavedVariable> saved_;
+  detail::InlineVector<SavedVariable, 2> saved_;
   bool released_ = false;
 };
 
