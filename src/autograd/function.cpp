@@ -170,7 +170,7 @@ SavedVariable::SavedVariable(const Tensor& t, bool is_output) : is_output_(is_ou
     data_ = t;  // a leaf has no grad_fn, so holding it makes no cycle; unpack returns it as is
     leaf_ = true;
   } else {
-    data_ = make_view(t, impl->sizes, impl->strides, impl->offset);
+    data_ = make_alias(t);
     output_nr_ = impl->autograd ? impl->autograd->output_nr : 0;
     if (!is_output && impl->autograd) grad_fn_ = impl->autograd->grad_fn;
   }
@@ -188,7 +188,7 @@ Tensor SavedVariable::unpack(Node* self, const char* op) const {
   // Without grad mode (backward without create_graph) nothing records the tensor's history, so
   // the plain saved data serves and no view with a grad_fn needs to be made.
   if (leaf_ || !requires_grad_ || !grad_mode()) return data_;
-  Tensor t = make_view(data_, impl->sizes, impl->strides, impl->offset);
+  Tensor t = make_alias(data_);
   auto& meta = impl_of(t)->meta();
   meta.requires_grad = true;
   meta.grad_fn = is_output_ ? self->shared_from_this() : grad_fn_;

@@ -4,9 +4,9 @@
 //
 // The small-object free lists are intrusive (a free block holds the pointer to the next one) and
 // live in trivially destructible thread-locals, so the fast path is a few instructions with no TLS
-// initialisation guard. A separate thread-local, touched only when a block first comes from the
-// system, returns the cached blocks when its thread exits; blocks freed after that (by other
-// thread-local or static destructors) go straight back to the system.
+// initialisation guard. A separate thread-local, set up on the thread's first free, returns the
+// cached blocks when its thread exits; blocks freed after that (by other thread-local or static
+// destructors) go straight back to the system.
 #include <cstdlib>
 #include <new>
 #include <vector>
@@ -50,21 +50,24 @@ constexpr size_t kSmallClasses = 64;  // up to 1 KiB
 constexpr uint32_t kSmallPerClass = 1024;
 
 thread_local FreeList small_lists[kSmallClasses];
-// Set once this thread's reaper has run: from then on everything goes to the system.
-thread_local bool pools_closed = false;
+// This thread's pool: not yet set up, open, or closed (its reaper has run; from then on every
+// block goes to the system). One trivially destructible byte, so the fast paths test it inline.
+enum class PoolState : uint8_t { Unregistered, Open, Closed };
+thread_local PoolState pool_state = PoolState::Unregistered;
 
 struct Reaper {
   ~Reaper() {
     for (auto& l : small_lists)
       while (void* p = pop(l)) ::operator delete(p);
-    pools_closed = true;
+    pool_state = PoolState::Closed;
   }
 };
 
-// Registers this thread's reaper (once); called on the slow paths only.
-void ensure_reaper() {
+// First use on this thread: construct the reaper, which registers its destructor.
+void open_pool() {
   thread_local Reaper reaper;
   (void)reaper;
+  pool_state = PoolState::Open;
 }
 
 int size_class(size_t nbytes) {
@@ -127,7 +130,6 @@ void* small_alloc(size_t nbytes) {
   const size_t c = (nbytes + kSmallGranule - 1) / kSmallGranule;
   if (c == 0 || c > kSmallClasses) return ::operator new(nbytes);
   if (void* p = pop(small_lists[c - 1])) return p;
-  if (!pools_closed) ensure_reaper();
   return ::operator new(c * kSmallGranule);
 }
 
@@ -137,9 +139,10 @@ void small_free(void* p, size_t nbytes) {
     ::operator delete(p);
     return;
   }
+  // A thread may only ever free what others allocated, so the pool opens on the first free.
+  if (__builtin_expect(pool_state == PoolState::Unregistered, 0)) open_pool();
   FreeList& l = small_lists[c - 1];
-  if (l.count < kSmallPerClass && !pools_closed) {
-    if (l.count == 0) ensure_reaper();
+  if (l.count < kSmallPerClass && pool_state == PoolState::Open) {
     push(l, p);
   } else {
     ::operator delete(p);

@@ -50,8 +50,8 @@ void TensorImpl::refresh() {
 Tensor make_empty(IntArrayRef sizes, ScalarType dtype) {
   auto impl = make_pooled<TensorImpl>();
   const size_t nd = sizes.size();
-  impl->sizes.resize(nd);
-  impl->strides.resize(nd);
+  impl->sizes.resize_for_overwrite(nd);
+  impl->strides.resize_for_overwrite(nd);
   // Sizes, contiguous strides and numel in one pass from the innermost dim.
   int64_t numel = 1, stride = 1;
   for (size_t i = nd; i-- > 0;) {
@@ -78,6 +78,20 @@ Tensor make_view(const Tensor& t, IntArrayRef sizes, IntArrayRef strides, int64_
   impl->dtype = src->dtype;
   impl->is_view = true;
   impl->refresh();
+  return Tensor(std::move(impl));
+}
+
+Tensor make_alias(const Tensor& t) {
+  auto impl = make_pooled<TensorImpl>();
+  auto* src = impl_of(t);
+  impl->storage = src->storage;
+  impl->offset = src->offset;
+  impl->sizes = src->sizes;
+  impl->strides = src->strides;
+  impl->numel = src->numel;
+  impl->dtype = src->dtype;
+  impl->contiguous = src->contiguous;
+  impl->is_view = true;
   return Tensor(std::move(impl));
 }
 
@@ -218,7 +232,7 @@ bool Tensor::retains_grad() const { return impl_->autograd && impl_->autograd->r
 
 Tensor Tensor::detach() const {
   check_defined(*this, "detach");
-  return make_view(*this, impl_->sizes, impl_->strides, impl_->offset);
+  return make_alias(*this);
 }
 
 Tensor& Tensor::detach_() {

@@ -99,6 +99,9 @@ int64_t wrap_dim(int64_t d, int64_t ndim, const char* op);
 Tensor make_empty(IntArrayRef sizes, ScalarType dtype);
 // A new tensor that shares t's storage with the given geometry (no autograd information).
 Tensor make_view(const Tensor& t, IntArrayRef sizes, IntArrayRef strides, int64_t offset);
+// make_view with t's own geometry (what detach() and saved variables hold): numel and contiguity
+// are copied rather than recomputed.
+Tensor make_alias(const Tensor& t);
 
 inline TensorImpl* impl_of(const Tensor& t) { return t.unsafeGetTensorImpl(); }
 
