@@ -64,7 +64,11 @@ Tensor make_empty(IntArrayRef sizes, ScalarType dtype) {
   }
   impl->dtype = dtype;
   impl->numel = numel;
-  impl->storage = make_pooled<Storage>(static_cast<size_t>(numel) * element_size(dtype));
+  const size_t nbytes = static_cast<size_t>(numel) * element_size(dtype);
+  if (nbytes <= InlineStorage::kCapacity)
+    impl->storage = make_pooled<InlineStorage>(nbytes);
+  else
+    impl->storage = make_pooled<Storage>(nbytes);
   return Tensor(std::move(impl));
 }
 

@@ -62,6 +62,15 @@ struct Storage {
   uint32_t version = 0;
 };
 
+// The storage of a small tensor: its bytes live in the same pooled block as the Storage and its
+// shared_ptr control block, which saves a buffer allocation and free per tensor. (16-byte
+// aligned, like the pool's blocks; no kernel depends on more.)
+struct InlineStorage final : Storage {
+  static constexpr size_t kCapacity = 64;
+  explicit InlineStorage(size_t nbytes) : Storage(bytes, nbytes) {}
+  alignas(16) unsigned char bytes[kCapacity];
+};
+
 struct AutogradMeta {
   static void* operator new(size_t n) { return small_alloc(n); }
   static void operator delete(void* p, size_t n) { small_free(p, n); }
