@@ -105,6 +105,11 @@ class SmallVector {
     if (n) std::memmove(data_, b, n * sizeof(int64_t));
     size_ = n;
   }
+  // Sets the size to n without writing the elements (the caller writes every one of them).
+  void resize_for_overwrite(size_t n) {
+    reserve(n);
+    size_ = n;
+  }
   void resize(size_t n, int64_t value = 0) {
     reserve(n);
     for (size_t i = size_; i < n; ++i) data_[i] = value;

@@ -4,13 +4,74 @@
 
 #include <functional>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tensorgrad/tensor.h"
 
 namespace tg {
+namespace detail {
+
+// A vector that keeps its first N elements inside itself, so the short lists every autograd node
+// holds cost no heap allocation. Only what the library uses of std::vector's interface.
+template <typename T, size_t N>
+class InlineVector {
+ public:
+  InlineVector() = default;
+  InlineVector(const InlineVector&) = delete;
+  InlineVector& operator=(const InlineVector&) = delete;
+  ~InlineVector() {
+    clear();
+    if (data_ != inline_data()) ::operator delete(data_);
+  }
+
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  T& operator[](size_t i) { return data_[i]; }
+  const T& operator[](size_t i) const { return data_[i]; }
+  T* begin() { return data_; }
+  T* end() { return data_ + size_; }
+  const T* begin() const { return data_; }
+  const T* end() const { return data_ + size_; }
+
+  void reserve(size_t n) {
+    if (n <= capacity_) return;
+    T* heap = static_cast<T*>(::operator new(n * sizeof(T)));
+    for (size_t i = 0; i < size_; ++i) {
+      new (heap + i) T(std::move(data_[i]));
+      data_[i].~T();
+    }
+    if (data_ != inline_data()) ::operator delete(data_);
+    data_ = heap;
+    capacity_ = n;
+  }
+  template <typename... Args>
+  T& emplace_back(Args&&... args) {
+    if (size_ == capacity_) reserve(capacity_ * 2);
+    T* p = new (data_ + size_) T(std::forward<Args>(args)...);
+    ++size_;
+    return *p;
+  }
+  void push_back(T&& v) { emplace_back(std::move(v)); }
+  void push_back(const T& v) { emplace_back(v); }
+  void clear() {
+    for (size_t i = 0; i < size_; ++i) data_[i].~T();
+    size_ = 0;
+  }
+
+ private:
+  T* inline_data() { return reinterpret_cast<T*>(inline_); }
+  alignas(T) unsigned char inline_[N * sizeof(T)];
+  T* data_ = inline_data();
+  size_t size_ = 0;
+  size_t capacity_ = N;
+};
+
+}  // namespace detail
+
 namespace autograd {
 
 struct Node;
@@ -52,7 +113,7 @@ struct Node : std::enable_shared_from_this<Node> {
   };
 
   std::vector<Edge> next_edges_;
-  std::vector<InputMeta> input_meta_;
+  detail::InlineVector<InputMeta, 2> input_meta_;
   size_t num_outputs_ = 1;
   uint64_t sequence_nr_;
   // Hooks on the gradient of output `nr` before apply() sees it (register_hook, retain_grad).

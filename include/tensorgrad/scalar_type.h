@@ -21,14 +21,30 @@ constexpr ScalarType kFloat = ScalarType::Float;
 constexpr ScalarType kFloat64 = ScalarType::Double;
 constexpr ScalarType kDouble = ScalarType::Double;
 
-size_t element_size(ScalarType t);
-bool is_floating_point(ScalarType t);
+// Inline: every op asks these several times.
+inline size_t element_size(ScalarType t) {
+  switch (t) {
+    case ScalarType::Bool:
+      return 1;
+    case ScalarType::Long:
+      return 8;
+    case ScalarType::Float:
+      return 4;
+    case ScalarType::Double:
+      return 8;
+  }
+  return 0;
+}
+inline bool is_floating_point(ScalarType t) { return t == kFloat || t == kDouble; }
 bool is_integral(ScalarType t, bool include_bool = false);
 // PyTorch's name of the dtype: "torch.float32", as printed in tensor repr and messages.
 const char* dtype_name(ScalarType t);
 std::ostream& operator<<(std::ostream& os, ScalarType t);
 // The smallest type that holds both (bool < int64 < float32 < float64).
-ScalarType promote_types(ScalarType a, ScalarType b);
+inline ScalarType promote_types(ScalarType a, ScalarType b) {
+  // The enum is ordered bool < int64 < float32 < float64, which is exactly the lattice we need.
+  return static_cast<int>(a) >= static_cast<int>(b) ? a : b;
+}
 
 template <typename T>
 struct CppTypeToScalarType;

@@ -20,12 +20,51 @@
 
 namespace tg {
 
-struct TensorImpl;
 class Tensor;
 class Generator;
 namespace autograd {
 struct Node;
 }
+struct Storage;
+struct AutogradMeta;
+
+// The state behind a Tensor handle. It is defined here only so that the accessors every op calls
+// several times (sizes, dim, scalar_type, ...) inline into the caller; it is not part of the API.
+// Its non-inline members live in the library (src/core/tensor_impl.h).
+struct TensorImpl {
+  // User-provided (in the library), so that value-initialisation (make_shared) does not zero the
+  // whole object before the member initialisers run.
+  TensorImpl();
+  TensorImpl(const TensorImpl&) = delete;
+  TensorImpl& operator=(const TensorImpl&) = delete;
+  ~TensorImpl();
+
+  std::shared_ptr<Storage> storage;
+  int64_t offset = 0;  // in elements
+  DimVector sizes;
+  DimVector strides;
+  int64_t numel = 1;
+  ScalarType dtype = kFloat;
+  bool contiguous = true;
+  bool is_view = false;
+  std::unique_ptr<AutogradMeta> autograd;
+
+  char* data() const;
+  template <typename T>
+  T* data_as() const {
+    return reinterpret_cast<T*>(data());
+  }
+  // Recomputes numel and contiguity after sizes/strides change.
+  void refresh();
+  AutogradMeta& meta();
+  bool requires_grad() const;
+  void bump_version();
+};
+
+namespace detail {
+// The error of an accessor called on an undefined tensor; out of line to keep callers small.
+[[noreturn]] void throw_undefined_tensor(const char* what);
+}  // namespace detail
 
 using TensorList = ArrayRef<Tensor>;
 
@@ -49,22 +88,22 @@ class Tensor {
   long use_count() const { return impl_.use_count(); }
 
   // ---- inspecting
-  int64_t dim() const;
+  int64_t dim() const { return static_cast<int64_t>(checked_impl("dim")->sizes.size()); }
   int64_t ndimension() const { return dim(); }
   int64_t size(int64_t d) const;
   int64_t stride(int64_t d) const;
-  IntArrayRef sizes() const;
-  IntArrayRef strides() const;
-  int64_t numel() const;
-  int64_t storage_offset() const;
-  ScalarType scalar_type() const;
+  IntArrayRef sizes() const { return checked_impl("sizes")->sizes; }
+  IntArrayRef strides() const { return checked_impl("strides")->strides; }
+  int64_t numel() const { return checked_impl("numel")->numel; }
+  int64_t storage_offset() const { return impl_->offset; }
+  ScalarType scalar_type() const { return checked_impl("scalar_type")->dtype; }
   ScalarType dtype() const { return scalar_type(); }
   TensorOptions options() const;
   Device device() const { return Device(kCPU); }
   bool is_cuda() const { return false; }
-  bool is_floating_point() const;
-  bool is_contiguous() const;
-  size_t element_size() const;
+  bool is_floating_point() const { return tg::is_floating_point(scalar_type()); }
+  bool is_contiguous() const { return checked_impl("is_contiguous")->contiguous; }
+  size_t element_size() const { return tg::element_size(scalar_type()); }
   Scalar item() const;
   template <typename T>
   T item() const {
@@ -255,6 +294,10 @@ class Tensor {
                 std::optional<std::vector<Tensor>> inputs = std::nullopt) const;
 
  private:
+  TensorImpl* checked_impl(const char* what) const {
+    if (__builtin_expect(impl_ == nullptr, 0)) detail::throw_undefined_tensor(what);
+    return impl_.get();
+  }
   unsigned register_hook_impl(std::function<Tensor(const Tensor&)> fn) const;
   std::shared_ptr<TensorImpl> impl_;
 };

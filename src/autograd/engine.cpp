@@ -2,33 +2,176 @@
 // counts, for every node, how many edges lead into it; then nodes run in an order where each runs
 // once all its gradient contributions have arrived (ties broken by creation order, newest first,
 // as PyTorch does). Everything is iterative, so graph depth is limited only by memory.
+//
+// A backward pass over a small graph is dominated by its bookkeeping, so that bookkeeping lives in
+// flat per-thread scratch arrays that keep their capacity from one pass to the next: after the
+// first pass of a given size, running the engine allocates nothing itself.
 #include <algorithm>
-#include <queue>
-#include <unordered_map>
+#include <memory>
 
 #include "autograd/function.h"
+#include "kernels/kernels.h"
 #include "ops/internal.h"
 
 namespace tg::autograd {
 namespace {
 
+constexpr uint32_t kNoTask = static_cast<uint32_t>(-1);
+
 struct Task {
   Node* node;
-  int dependencies = 0;
-  bool needed = true;
+  int32_t dependencies;
+  bool needed;
+  bool queued;
   // Where this node's next edges start in the flat edge -> task table (filled by the DFS).
-  size_t first_edge = 0;
-  tensor_list buffer;
+  uint32_t first_edge;
+  // Where this node's gradient inputs (one per output of the node) start in the flat buffer.
+  uint32_t first_grad;
+  // This node's entries in the sorted capture list (autograd::grad only).
+  uint32_t first_capture;
+  uint32_t end_capture;
 };
 
-constexpr size_t kNoTask = static_cast<size_t>(-1);
-
 struct Capture {
-  size_t task;
+  uint32_t task;
+  uint32_t index;  // into the returned list
   uint32_t input_nr;
 };
 
-void add_to_buffer(Tensor& slot, Tensor g) {
+// Node* -> task index by open addressing. Each slot carries the stamp of the pass that wrote it,
+// so a new pass starts with an empty table without clearing it.
+class NodeIndex {
+ public:
+  void start() {
+    if (slots_.empty()) rehash(64);
+    if (++stamp_ == 0) {  // wrapped: forget every old stamp
+      for (auto& s : slots_) s.stamp = 0;
+      stamp_ = 1;
+    }
+    size_ = 0;
+  }
+  uint32_t find(const Node* n) const {
+    for (size_t i = hash(n);; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.stamp != stamp_) return kNoTask;
+      if (s.key == n) return s.value;
+    }
+  }
+  // The task of n, or kNoTask after inserting n -> value.
+  uint32_t find_or_insert(const Node* n, uint32_t value) {
+    if ((size_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
+    for (size_t i = hash(n);; i = (i + 1) & mask_) {
+      Slot& s = slots_[i];
+      if (s.stamp != stamp_) {
+        s = {n, stamp_, value};
+        ++size_;
+        return kNoTask;
+      }
+      if (s.key == n) return s.value;
+    }
+  }
+  size_t capacity() const { return slots_.size(); }
+
+ private:
+  struct Slot {
+    const Node* key;
+    uint32_t stamp;
+    uint32_t value;
+  };
+  size_t hash(const Node* n) const {
+    return static_cast<size_t>((reinterpret_cast<uintptr_t>(n) * 0x9E3779B97F4A7C15ull) >> shift_);
+  }
+  void rehash(size_t n) {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(n, Slot{nullptr, 0, 0});
+    mask_ = n - 1;
+    shift_ = 64 - __builtin_ctzll(n);
+    const uint32_t live = stamp_;
+    if (stamp_ == 0) stamp_ = 1;
+    size_ = 0;
+    for (const Slot& s : old)
+      if (s.stamp == live && live != 0) {
+        for (size_t i = hash(s.key);; i = (i + 1) & mask_)
+          if (slots_[i].stamp != stamp_) {
+            slots_[i] = {s.key, stamp_, s.value};
+            ++size_;
+            break;
+          }
+      }
+  }
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+  int shift_ = 64;
+  uint32_t stamp_ = 0;
+  size_t size_ = 0;
+};
+
+// Everything one pass needs besides the graph.
+struct Scratch {
+  NodeIndex index;
+  std::vector<Task> tasks;
+  std::vector<uint32_t> edge_task;  // edge_task[tasks[t].first_edge + i]: task of next edge i
+  tensor_list grads;                // the gradient inputs of every task
+  std::vector<std::pair<uint32_t, uint32_t>> stack;  // DFS: (task, next edge to visit)
+  std::vector<uint32_t> post_order;
+  std::vector<uint32_t> ready;  // a heap, newest node on top
+  std::vector<Edge> root_edges;
+  std::vector<uint32_t> root_tasks;
+  tensor_list root_grads;
+  std::vector<Capture> captures;
+  tensor_list node_grads;  // what Node::apply receives
+
+  // Drops what the pass referenced (tensors, nodes), keeping the capacity.
+  void clear() {
+    tasks.clear();
+    edge_task.clear();
+    grads.clear();
+    stack.clear();
+    post_order.clear();
+    ready.clear();
+    root_edges.clear();
+    root_tasks.clear();
+    root_grads.clear();
+    captures.clear();
+    node_grads.clear();
+  }
+};
+
+// One Scratch per nesting level: a backward function or hook may run a backward pass itself.
+struct ScratchStack {
+  std::vector<std::unique_ptr<Scratch>> levels;
+  size_t depth = 0;
+};
+thread_local ScratchStack scratch_stack;
+
+// A graph this large is rare; its scratch is given back rather than kept for the next pass.
+constexpr size_t kKeepTasks = 1 << 14;
+
+class ScratchLease {
+ public:
+  ScratchLease() : stack_(scratch_stack) {
+    if (stack_.depth == stack_.levels.size()) stack_.levels.push_back(nullptr);
+    auto& slot = stack_.levels[stack_.depth++];
+    if (!slot) slot = std::make_unique<Scratch>();
+    s_ = slot.get();
+  }
+  ~ScratchLease() {
+    auto& slot = stack_.levels[--stack_.depth];
+    if (s_->tasks.capacity() > kKeepTasks || s_->index.capacity() > 4 * kKeepTasks)
+      slot.reset();
+    else
+      s_->clear();
+  }
+  ScratchLease(const ScratchLease&) = delete;
+  ScratchLease& operator=(const ScratchLease&) = delete;
+  Scratch& operator*() const { return *s_; }
+
+ private:
+  ScratchStack& stack_;
+  Scratch* s_;
+};
+
+void add_to_buffer(Tensor& slot, Tensor&& g) {
   if (!slot.defined()) {
     slot = std::move(g);
   } else {
@@ -38,27 +181,26 @@ void add_to_buffer(Tensor& slot, Tensor g) {
 
 Tensor validate_gradient(Node& node, size_t i, Tensor g) {
   const auto& meta = node.input_meta_[i];
-  if (!g.sizes().equals(meta.sizes)) {
-    TG_CHECK(is_expandable_to(meta.sizes, g.sizes()), "Function ", node.name(),
+  auto* gi = impl_of(g);
+  if (!meta.sizes.ref().equals(gi->sizes)) {
+    TG_CHECK(is_expandable_to(meta.sizes, gi->sizes), "Function ", node.name(),
              " returned an invalid gradient at index ", i, " - got ", g.sizes(),
              " but expected shape compatible with ", meta.sizes.ref());
     g = sum_to(g, meta.sizes);
   }
-  if (g.scalar_type() != meta.dtype && is_floating_point(meta.dtype)) g = g.to(meta.dtype);
+  if (impl_of(g)->dtype != meta.dtype && is_floating_point(meta.dtype)) g = g.to(meta.dtype);
   return g;
 }
 
 }  // namespace
 
-// Runs backward from `roots`. With captures (autograd::grad), returns the gradients arriving at
-// those edges and leaves .grad() alone; otherwise accumulates into the leaves.
-tensor_list run_backward(const tensor_list& roots, const tensor_list& grad_roots, bool keep_graph,
+tensor_list run_backward(TensorList roots, TensorList grad_roots, bool keep_graph,
                          bool create_graph, const std::vector<Edge>& capture_edges,
                          bool allow_unused) {
   TG_CHECK(grad_roots.empty() || grad_roots.size() == roots.size(), "backward: got ",
            grad_roots.size(), " gradients for ", roots.size(), " tensors");
-  std::vector<Edge> root_edges;
-  tensor_list root_grads;
+  ScratchLease lease;
+  Scratch& S = *lease;
   for (size_t i = 0; i < roots.size(); ++i) {
     const Tensor& r = roots[i];
     TG_CHECK(r.defined(), "backward: element ", i, " of tensors is undefined");
@@ -68,87 +210,91 @@ tensor_list run_backward(const tensor_list& roots, const tensor_list& grad_roots
     if (!g.defined()) {
       TG_CHECK(r.numel() == 1, "grad can be implicitly created only for scalar outputs (backward on a "
                "tensor of shape ", r.sizes(), " needs an explicit gradient)");
-      g = ones_like(r);
+      g = make_empty(r.sizes(), r.scalar_type());  // ones_like(r)
+      kernels::fill(g, 1);
     } else {
       TG_CHECK(g.sizes().equals(r.sizes()), "Mismatch in shape: grad_output[", i, "] has a shape of ",
                g.sizes(), " and output[", i, "] has a shape of ", r.sizes(), ".");
     }
-    root_edges.push_back(e);
-    root_grads.push_back(g);
+    S.root_edges.push_back(std::move(e));
+    S.root_grads.push_back(std::move(g));
   }
 
   // Discover the graph (iterative DFS, post-order so that `needed` can be computed bottom-up).
-  std::unordered_map<Node*, size_t> index;
-  index.reserve(32);
-  std::vector<Task> tasks;
-  tasks.reserve(32);
-  auto task_of = [&](Node* n) -> size_t {
-    auto [it, inserted] = index.try_emplace(n, tasks.size());
-    if (inserted) tasks.emplace_back().node = n;
-    return it->second;
+  auto& tasks = S.tasks;
+  auto& edge_task = S.edge_task;
+  S.index.start();
+  // Creates the task of a newly found node and pushes it on the DFS stack.
+  auto open = [&](Node* n) {
+    const auto t = static_cast<uint32_t>(tasks.size());
+    Task task;
+    task.node = n;
+    task.dependencies = 0;
+    task.needed = true;
+    task.queued = false;
+    task.first_edge = static_cast<uint32_t>(edge_task.size());
+    task.first_grad = static_cast<uint32_t>(S.grads.size());
+    task.first_capture = task.end_capture = 0;
+    tasks.push_back(task);
+    // Element by element: the vectors keep their capacity, and resize() is an out-of-line call.
+    for (size_t i = n->next_edges_.size(); i > 0; --i) edge_task.push_back(kNoTask);
+    for (size_t i = n->num_outputs(); i > 0; --i) S.grads.emplace_back();
+    S.stack.push_back({t, 0});
+    return t;
   };
-  // edge_task[tasks[t].first_edge + i]: the task that next edge i of task t leads to. Later passes
-  // read this table instead of hashing node pointers again.
-  std::vector<size_t> edge_task;
-  edge_task.reserve(64);
-  auto child_task = [&](size_t t, size_t i) { return edge_task[tasks[t].first_edge + i]; };
-  std::vector<size_t> post_order;
-  post_order.reserve(32);
-  {
-    std::vector<std::pair<size_t, size_t>> stack;  // (task, next edge to visit)
-    std::vector<char> visited;
-    auto open = [&](size_t t) {
-      visited[t] = 1;
-      tasks[t].first_edge = edge_task.size();
-      edge_task.resize(edge_task.size() + tasks[t].node->next_edges_.size(), kNoTask);
-      stack.push_back({t, 0});
-    };
-    for (const Edge& e : root_edges) {
-      size_t t = task_of(e.function.get());
-      visited.resize(tasks.size(), 0);
-      if (visited[t]) continue;
-      open(t);
-      while (!stack.empty()) {
-        const size_t cur = stack.back().first;
-        const size_t next = stack.back().second;
-        Node* n = tasks[cur].node;
-        if (next < n->next_edges_.size()) {
-          stack.back().second = next + 1;
-          const Edge& child = n->next_edges_[next];
-          if (!child.is_valid()) continue;
-          size_t c = task_of(child.function.get());
-          edge_task[tasks[cur].first_edge + next] = c;
-          visited.resize(tasks.size(), 0);
-          if (!visited[c]) open(c);
-        } else {
-          post_order.push_back(cur);
-          stack.pop_back();
-        }
+  const bool capturing = !capture_edges.empty();
+  for (const Edge& e : S.root_edges) {
+    Node* root = e.function.get();
+    uint32_t t = S.index.find_or_insert(root, static_cast<uint32_t>(tasks.size()));
+    if (t != kNoTask) {
+      S.root_tasks.push_back(t);
+      continue;
+    }
+    S.root_tasks.push_back(open(root));
+    while (!S.stack.empty()) {
+      const uint32_t cur = S.stack.back().first;
+      const uint32_t next = S.stack.back().second;
+      Node* n = tasks[cur].node;
+      if (next < n->next_edges_.size()) {
+        S.stack.back().second = next + 1;
+        const Edge& child = n->next_edges_[next];
+        if (!child.is_valid()) continue;
+        Node* cn = child.function.get();
+        uint32_t c = S.index.find_or_insert(cn, static_cast<uint32_t>(tasks.size()));
+        if (c == kNoTask) c = open(cn);
+        edge_task[tasks[cur].first_edge + next] = c;
+      } else {
+        if (capturing) S.post_order.push_back(cur);
+        S.stack.pop_back();
       }
     }
   }
+  auto child_task = [&](uint32_t t, size_t i) { return edge_task[tasks[t].first_edge + i]; };
 
-  const bool capturing = !capture_edges.empty();
-  std::vector<std::vector<Capture>> captures_at(capturing ? tasks.size() : 0);
   tensor_list captured(capture_edges.size());
-  std::vector<char> capture_found(capture_edges.size(), 0);
   if (capturing) {
     for (auto& t : tasks) t.needed = false;
     for (size_t j = 0; j < capture_edges.size(); ++j) {
-      auto it = index.find(capture_edges[j].function.get());
-      if (it == index.end()) {
+      const uint32_t t = S.index.find(capture_edges[j].function.get());
+      if (t == kNoTask) {
         TG_CHECK(allow_unused, "One of the differentiated Tensors appears to not have been used in "
                  "the graph. Set allow_unused=True if this is the desired behavior.");
         continue;
       }
-      capture_found[j] = 1;
-      captures_at[it->second].push_back({j, capture_edges[j].input_nr});
-      tasks[it->second].needed = true;
+      S.captures.push_back({t, static_cast<uint32_t>(j), capture_edges[j].input_nr});
+      tasks[t].needed = true;
     }
-    for (size_t t : post_order) {
+    std::stable_sort(S.captures.begin(), S.captures.end(),
+                     [](const Capture& a, const Capture& b) { return a.task < b.task; });
+    for (uint32_t k = 0; k < S.captures.size(); ++k) {
+      Task& t = tasks[S.captures[k].task];
+      if (t.end_capture == 0) t.first_capture = k;
+      t.end_capture = k + 1;
+    }
+    for (uint32_t t : S.post_order) {
       if (tasks[t].needed) continue;
       for (size_t i = 0; i < tasks[t].node->next_edges_.size(); ++i) {
-        const size_t c = child_task(t, i);
+        const uint32_t c = child_task(t, i);
         if (c != kNoTask && tasks[c].needed) {
           tasks[t].needed = true;
           break;
@@ -156,41 +302,45 @@ tensor_list run_backward(const tensor_list& roots, const tensor_list& grad_roots
       }
     }
   }
-  for (size_t t = 0; t < tasks.size(); ++t) {
+  for (uint32_t t = 0; t < tasks.size(); ++t) {
     if (!tasks[t].needed) continue;
     for (size_t i = 0; i < tasks[t].node->next_edges_.size(); ++i) {
-      const size_t c = child_task(t, i);
+      const uint32_t c = child_task(t, i);
       if (c != kNoTask) tasks[c].dependencies++;
     }
   }
-  for (auto& t : tasks) t.buffer.resize(t.node->num_outputs());
-  for (size_t i = 0; i < root_edges.size(); ++i) {
-    Task& t = tasks[index[root_edges[i].function.get()]];
-    add_to_buffer(t.buffer[root_edges[i].input_nr], root_grads[i]);
+  for (size_t i = 0; i < S.root_edges.size(); ++i) {
+    const Task& t = tasks[S.root_tasks[i]];
+    add_to_buffer(S.grads[t.first_grad + S.root_edges[i].input_nr], std::move(S.root_grads[i]));
   }
 
-  auto later_first = [&](size_t a, size_t b) {
+  auto later_first = [&](uint32_t a, uint32_t b) {
     return tasks[a].node->sequence_nr() < tasks[b].node->sequence_nr();
   };
-  std::priority_queue<size_t, std::vector<size_t>, decltype(later_first)> ready(later_first);
-  {
-    std::vector<char> queued(tasks.size(), 0);
-    for (const Edge& e : root_edges) {
-      size_t t = index[e.function.get()];
-      if (tasks[t].dependencies == 0 && tasks[t].needed && !queued[t]) {
-        queued[t] = 1;
-        ready.push(t);
-      }
+  auto& ready = S.ready;
+  auto push_ready = [&](uint32_t t) {
+    ready.push_back(t);
+    std::push_heap(ready.begin(), ready.end(), later_first);
+  };
+  for (uint32_t t : S.root_tasks) {
+    Task& task = tasks[t];
+    if (task.dependencies == 0 && task.needed && !task.queued) {
+      task.queued = true;
+      push_ready(t);
     }
   }
 
   AutoGradMode mode(create_graph);
+  tensor_list& grads = S.node_grads;
   while (!ready.empty()) {
-    size_t ti = ready.top();
-    ready.pop();
+    std::pop_heap(ready.begin(), ready.end(), later_first);
+    const uint32_t ti = ready.back();
+    ready.pop_back();
     Task& task = tasks[ti];
     Node* node = task.node;
-    tensor_list grads = std::move(task.buffer);
+    grads.clear();
+    for (size_t k = 0; k < node->num_outputs(); ++k)
+      grads.push_back(std::move(S.grads[task.first_grad + k]));
 
     // Tensor hooks first, then retain_grad, so a retained gradient is what flows on.
     for (int pass = 0; pass < 2; ++pass)
@@ -201,8 +351,8 @@ tensor_list run_backward(const tensor_list& roots, const tensor_list& grad_roots
         Tensor r = h.fn(g);
         if (r.defined()) g = r;
       }
-    if (capturing)
-      for (const Capture& c : captures_at[ti]) captured[c.task] = grads[c.input_nr];
+    for (uint32_t k = task.first_capture; k < task.end_capture; ++k)
+      captured[S.captures[k].index] = grads[S.captures[k].input_nr];
 
     tensor_list outputs;
     bool any = std::any_of(grads.begin(), grads.end(), [](const Tensor& g) { return g.defined(); });
@@ -215,14 +365,14 @@ tensor_list run_backward(const tensor_list& roots, const tensor_list& grad_roots
                node->next_edges_.size());
     }
     for (size_t i = 0; i < node->next_edges_.size(); ++i) {
-      const size_t ci = child_task(ti, i);
+      const uint32_t ci = child_task(ti, i);
       if (ci == kNoTask) continue;
       Task& child = tasks[ci];
       if (!child.needed) continue;
-      const Edge& e = node->next_edges_[i];
       if (i < outputs.size() && outputs[i].defined())
-        add_to_buffer(child.buffer[e.input_nr], validate_gradient(*node, i, std::move(outputs[i])));
-      if (--child.dependencies == 0) ready.push(ci);
+        add_to_buffer(S.grads[child.first_grad + node->next_edges_[i].input_nr],
+                      validate_gradient(*node, i, std::move(outputs[i])));
+      if (--child.dependencies == 0) push_ready(ci);
     }
   }
   return captured;

@@ -6,15 +6,41 @@
 
 namespace tg::autograd {
 
+__thread bool grad_mode_enabled = true;
+
 namespace {
-thread_local bool grad_mode_enabled = true;
-std::atomic<uint64_t> next_sequence_nr{0};
+// Per thread, as in PyTorch: the number only orders the nodes of one backward pass (newest first
+// among those ready), and a thread-local counter costs no atomic read-modify-write per node.
+__thread uint64_t next_sequence_nr = 0;
 }  // namespace
 
 bool GradMode::is_enabled() { return grad_mode_enabled; }
 void GradMode::set_enabled(bool e) { grad_mode_enabled = e; }
 
-Node::Node() : sequence_nr_(next_sequence_nr.fetch_add(1, std::memory_order_relaxed)) {}
+Node::Node() : sequence_nr_(next_sequence_nr++) {}
+
+namespace {
+// Free tensor_lists for ScratchList; they never shrink, and a thread keeps only as many as its
+// deepest nesting of backward functions needed.
+struct ListPool {
+  std::vector<std::unique_ptr<tensor_list>> free;
+};
+thread_local ListPool list_pool;
+
+tensor_list& take_list() {
+  auto& f = list_pool.free;
+  if (f.empty()) return *new tensor_list();
+  tensor_list* l = f.back().release();
+  f.pop_back();
+  return *l;
+}
+}  // namespace
+
+ScratchList::ScratchList() : list(take_list()) {}
+ScratchList::~ScratchList() {
+  list.clear();
+  list_pool.free.emplace_back(&list);
+}
 
 // Destroying a long graph must not recurse once per node (a 100,000-op chain would overflow the
 // stack). Each dying node hands its children to a per-thread list instead, and the outermost
@@ -80,7 +106,7 @@ tensor_list AccumulateGrad::apply(tensor_list&& grads) {
 std::shared_ptr<Node> grad_accumulator(const Tensor& t) {
   auto& meta = impl_of(t)->meta();
   if (auto acc = meta.grad_accumulator.lock()) return acc;
-  auto acc = std::make_shared<AccumulateGrad>(t.impl());
+  auto acc = make_pooled<AccumulateGrad>(t.impl());
   acc->input_meta_.push_back({impl_of(t)->sizes, impl_of(t)->dtype});
   meta.grad_accumulator = acc;
   return acc;
@@ -144,13 +170,13 @@ SavedVariable::SavedVariable(const Tensor& t, bool is_output) : is_output_(is_ou
     data_ = t;  // a leaf has no grad_fn, so holding it makes no cycle; unpack returns it as is
     leaf_ = true;
   } else {
-    data_ = make_view(t, impl->sizes, impl->strides, impl->offset);
+    data_ = make_alias(t);
     output_nr_ = impl->autograd ? impl->autograd->output_nr : 0;
     if (!is_output && impl->autograd) grad_fn_ = impl->autograd->grad_fn;
   }
 }
 
-Tensor SavedVariable::unpack(const std::shared_ptr<Node>& self, const char* op) const {
+Tensor SavedVariable::unpack(Node* self, const char* op) const {
   if (!data_.defined()) return {};
   auto* impl = impl_of(data_);
   if (impl->storage->version != saved_version_) {
@@ -159,11 +185,13 @@ Tensor SavedVariable::unpack(const std::shared_ptr<Node>& self, const char* op) 
              is_output_ ? "output" : "input", " of ", op, ", is at version ", impl->storage->version,
              "; expected version ", saved_version_, " instead.");
   }
-  if (leaf_ || !requires_grad_) return data_;
-  Tensor t = make_view(data_, impl->sizes, impl->strides, impl->offset);
+  // Without grad mode (backward without create_graph) nothing records the tensor's history, so
+  // the plain saved data serves and no view with a grad_fn needs to be made.
+  if (leaf_ || !requires_grad_ || !grad_mode()) return data_;
+  Tensor t = make_alias(data_);
   auto& meta = impl_of(t)->meta();
   meta.requires_grad = true;
-  meta.grad_fn = is_output_ ? self : grad_fn_;
+  meta.grad_fn = is_output_ ? self->shared_from_this() : grad_fn_;
   meta.output_nr = output_nr_;
   return t;
 }

@@ -12,13 +12,19 @@
 
 namespace tg::autograd {
 
+// The grad mode flag behind GradMode, readable inline by the ops (a plain TLS load: __thread has
+// no initialisation guard).
+extern __thread bool grad_mode_enabled;
+inline bool grad_mode() { return grad_mode_enabled; }
+
 // A tensor kept for backward. Outputs of the node itself are kept without their grad_fn (that
 // would be a reference cycle) and reattached when unpacked.
 class SavedVariable {
  public:
   SavedVariable() = default;
   SavedVariable(const Tensor& t, bool is_output);
-  Tensor unpack(const std::shared_ptr<Node>& self, const char* op) const;
+  // self: the node that saved this variable (the grad_fn of a saved output).
+  Tensor unpack(Node* self, const char* op) const;
   bool defined() const { return data_.defined(); }
   void reset() { data_ = Tensor(); }
   std::shared_ptr<Node>&& take_grad_fn() { return std::move(grad_fn_); }
@@ -33,6 +39,13 @@ class SavedVariable {
   bool leaf_ = false;
 };
 
+// The backward pass behind backward() and grad(): runs the graph from `roots` (seeded with
+// grad_roots, or ones for scalar roots when empty). With capture_edges it returns the gradients
+// arriving at those edges and leaves .grad() alone; otherwise it accumulates into the leaves.
+tensor_list run_backward(TensorList roots, TensorList grad_roots, bool keep_graph,
+                         bool create_graph, const std::vector<Edge>& capture_edges,
+                         bool allow_unused);
+
 // Hands a node to the iterative teardown (see Node::~Node).
 void defer_release(std::shared_ptr<Node>&& node);
 
@@ -44,6 +57,16 @@ bool is_accumulate_grad(const Node* n);
 std::shared_ptr<TensorImpl> accumulate_grad_variable(const Node* n);
 
 inline bool needs_grad(const Tensor& t) { return t.defined() && impl_of(t)->requires_grad(); }
+
+// A tensor_list borrowed from a per-thread free list and returned empty (capacity kept), so that
+// the lists a backward step needs cost no allocation.
+struct ScratchList {
+  ScratchList();
+  ~ScratchList();
+  ScratchList(const ScratchList&) = delete;
+  ScratchList& operator=(const ScratchList&) = delete;
+  tensor_list& list;
+};
 
 template <typename F>
 struct LambdaNode final : Node {
@@ -58,11 +81,9 @@ struct LambdaNode final : Node {
              "after they have already been freed). Saved intermediate values of the graph are freed "
              "when you call .backward() or autograd.grad(). Specify retain_graph=true if you need "
              "to backward through the graph a second time. (in ", name_, ")");
-    tensor_list saved;
-    saved.reserve(saved_.size());
-    auto self = shared_from_this();
-    for (const auto& s : saved_) saved.push_back(s.unpack(self, name_));
-    return fn_(grads, saved);
+    ScratchList saved;
+    for (const auto& s : saved_) saved.list.push_back(s.unpack(this, name_));
+    return fn_(grads, saved.list);
   }
   void release_variables() override {
     if (!saved_.empty()) {
@@ -72,7 +93,7 @@ struct LambdaNode final : Node {
   }
   const char* name_;
   F fn_;
-  std::vector<SavedVariable> saved_;
+  detail::InlineVector<SavedVariable, 2> saved_;
   bool released_ = false;
 };
 
@@ -96,15 +117,18 @@ void record(const char* name, std::initializer_list<const Tensor*> inputs,
   auto node = make_pooled<LambdaNode<std::decay_t<F>>>(name, std::forward<F>(fn));
   collect_next_edges(*node, inputs);
   node->num_outputs_ = outputs.size();
+  // History first: a saved output records the grad_fn and output_nr it has just been given.
   uint32_t nr = 0;
   for (const Tensor* o : outputs) set_history(*o, node, nr++);
-  node->saved_.reserve(saved.size());
-  for (const auto& s : saved) node->saved_.emplace_back(s.t, s.is_output);
+  if (saved.size() != 0) {
+    node->saved_.reserve(saved.size());
+    for (const auto& s : saved) node->saved_.emplace_back(s.t, s.is_output);
+  }
 }
 
 // True when an op with these inputs must record a node.
 inline bool should_record(std::initializer_list<const Tensor*> inputs) {
-  if (!GradMode::is_enabled()) return false;
+  if (!grad_mode()) return false;
   for (const Tensor* t : inputs)
     if (needs_grad(*t)) return true;
   return false;

@@ -1,6 +1,12 @@
-// Buffer pool. Small models allocate and free the same few sizes thousands of times per second;
-// keeping freed buffers in per-thread free lists by power-of-two size class turns that into a
-// vector push/pop. Buffers above kMaxPooled go straight to the system.
+// Buffer and small-object pools. Small models allocate and free the same few sizes thousands of
+// times per second; keeping freed blocks in per-thread free lists by size class turns that into a
+// couple of loads and stores. Buffers above kMaxPooled go straight to the system.
+//
+// The small-object free lists are intrusive (a free block holds the pointer to the next one) and
+// live in trivially destructible thread-locals, so the fast path is a few instructions with no TLS
+// initialisation guard. A separate thread-local, set up on the thread's first free, returns the
+// cached blocks when its thread exits; blocks freed after that (by other thread-local or static
+// destructors) go straight back to the system.
 #include <cstdlib>
 #include <new>
 #include <vector>
@@ -10,28 +16,77 @@
 namespace tg {
 namespace {
 
+struct FreeList {
+  void* head;
+  uint32_t count;
+};
+
+inline void* pop(FreeList& l) {
+  void* p = l.head;
+  if (p) {
+    l.head = *static_cast<void**>(p);
+    --l.count;
+  }
+  return p;
+}
+
+inline void push(FreeList& l, void* p) {
+  *static_cast<void**>(p) = l.head;
+  l.head = p;
+  ++l.count;
+}
+
 constexpr size_t kAlign = 64;
 constexpr int kMinClass = 6;                       // 64 bytes
 constexpr int kMaxClass = 26;                      // 64 MiB
 constexpr size_t kMaxPooled = size_t(1) << kMaxClass;
 constexpr size_t kMaxPerClass = 32;
 
-int size_class(size_t nbytes) {
-  int c = kMinClass;
-  while ((size_t(1) << c) < nbytes) ++c;
-  return c;
+// Small objects (tensor headers, storages, autograd nodes and their shared_ptr control blocks), by
+// 16-byte size class. A training step frees dozens of objects of each size; glibc's per-thread
+// cache holds only 7 per size, so the rest would take malloc's slow path.
+constexpr size_t kSmallGranule = 16;
+constexpr size_t kSmallClasses = 64;  // up to 1 KiB
+constexpr uint32_t kSmallPerClass = 1024;
+
+thread_local FreeList small_lists[kSmallClasses];
+// This thread's pool: not yet set up, open, or closed (its reaper has run; from then on every
+// block goes to the system). One trivially destructible byte, so the fast paths test it inline.
+enum class PoolState : uint8_t { Unregistered, Open, Closed };
+thread_local PoolState pool_state = PoolState::Unregistered;
+
+struct Reaper {
+  ~Reaper() {
+    for (auto& l : small_lists)
+      while (void* p = pop(l)) ::operator delete(p);
+    pool_state = PoolState::Closed;
+  }
+};
+
+// First use on this thread: construct the reaper, which registers its destructor.
+void open_pool() {
+  thread_local Reaper reaper;
+  (void)reaper;
+  pool_state = PoolState::Open;
 }
 
-struct Pool {
+int size_class(size_t nbytes) {
+  if (nbytes <= (size_t(1) << kMinClass)) return kMinClass;
+  return 64 - __builtin_clzll(static_cast<unsigned long long>(nbytes - 1));
+}
+
+// Buffers keep their free lists outside the blocks, so a freed buffer's contents stay as they were
+// until it is handed out again.
+struct BufferPool {
   std::vector<void*> free_lists[kMaxClass + 1];
-  ~Pool() {
+  ~BufferPool() {
     for (auto& l : free_lists)
       for (void* p : l) std::free(p);
   }
 };
 
-Pool& pool() {
-  thread_local Pool p;
+BufferPool& buffer_pool() {
+  thread_local BufferPool p;
   return p;
 }
 
@@ -44,8 +99,8 @@ void* alloc_buffer(size_t nbytes) {
     if (!p) throw std::bad_alloc();
     return p;
   }
-  int c = size_class(nbytes);
-  auto& list = pool().free_lists[c];
+  const int c = size_class(nbytes);
+  auto& list = buffer_pool().free_lists[c];
   if (!list.empty()) {
     void* p = list.back();
     list.pop_back();
@@ -63,7 +118,7 @@ void free_buffer(void* p, size_t nbytes) {
     std::free(p);
     return;
   }
-  auto& list = pool().free_lists[size_class(nbytes)];
+  auto& list = buffer_pool().free_lists[size_class(nbytes)];
   if (list.size() < kMaxPerClass) {
     list.push_back(p);
   } else {
@@ -71,39 +126,10 @@ void free_buffer(void* p, size_t nbytes) {
   }
 }
 
-namespace {
-
-// Small objects (tensor headers, storages, autograd nodes and their shared_ptr control blocks), by
-// 16-byte size class. A training step frees dozens of objects of each size; glibc's per-thread
-// cache holds only 7 per size, so the rest would take malloc's slow path.
-constexpr size_t kSmallGranule = 16;
-constexpr size_t kSmallClasses = 64;  // up to 1 KiB
-constexpr size_t kSmallPerClass = 1024;
-
-struct SmallPool {
-  std::vector<void*> free_lists[kSmallClasses];
-  ~SmallPool() {
-    for (auto& l : free_lists)
-      for (void* p : l) ::operator delete(p);
-  }
-};
-
-SmallPool& small_pool() {
-  thread_local SmallPool p;
-  return p;
-}
-
-}  // namespace
-
 void* small_alloc(size_t nbytes) {
   const size_t c = (nbytes + kSmallGranule - 1) / kSmallGranule;
   if (c == 0 || c > kSmallClasses) return ::operator new(nbytes);
-  auto& list = small_pool().free_lists[c - 1];
-  if (!list.empty()) {
-    void* p = list.back();
-    list.pop_back();
-    return p;
-  }
+  if (void* p = pop(small_lists[c - 1])) return p;
   return ::operator new(c * kSmallGranule);
 }
 
@@ -113,9 +139,11 @@ void small_free(void* p, size_t nbytes) {
     ::operator delete(p);
     return;
   }
-  auto& list = small_pool().free_lists[c - 1];
-  if (list.size() < kSmallPerClass) {
-    list.push_back(p);
+  // A thread may only ever free what others allocated, so the pool opens on the first free.
+  if (__builtin_expect(pool_state == PoolState::Unregistered, 0)) open_pool();
+  FreeList& l = small_lists[c - 1];
+  if (l.count < kSmallPerClass && pool_state == PoolState::Open) {
+    push(l, p);
   } else {
     ::operator delete(p);
   }

@@ -4,17 +4,6 @@
 
 namespace tg {
 
-size_t element_size(ScalarType t) {
-  switch (t) {
-    case kBool: return 1;
-    case kLong: return 8;
-    case kFloat: return 4;
-    case kDouble: return 8;
-  }
-  return 0;
-}
-
-bool is_floating_point(ScalarType t) { return t == kFloat || t == kDouble; }
 bool is_integral(ScalarType t, bool include_bool) {
   return t == kLong || (include_bool && t == kBool);
 }
@@ -37,11 +26,6 @@ std::ostream& operator<<(std::ostream& os, ScalarType t) {
     case kDouble: return os << "Double";
   }
   return os;
-}
-
-ScalarType promote_types(ScalarType a, ScalarType b) {
-  // The enum is ordered bool < int64 < float32 < float64, which is exactly the lattice we need.
-  return static_cast<int>(a) >= static_cast<int>(b) ? a : b;
 }
 
 std::ostream& operator<<(std::ostream& os, const Scalar& s) {

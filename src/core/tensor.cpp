@@ -48,13 +48,27 @@ void TensorImpl::refresh() {
 }
 
 Tensor make_empty(IntArrayRef sizes, ScalarType dtype) {
-  for (int64_t s : sizes) TG_CHECK(s >= 0, "empty: negative dimension ", s, " in shape ", sizes);
   auto impl = make_pooled<TensorImpl>();
-  impl->sizes = sizes;
-  impl->strides = contiguous_strides(sizes);
+  const size_t nd = sizes.size();
+  impl->sizes.resize_for_overwrite(nd);
+  impl->strides.resize_for_overwrite(nd);
+  // Sizes, contiguous strides and numel in one pass from the innermost dim.
+  int64_t numel = 1, stride = 1;
+  for (size_t i = nd; i-- > 0;) {
+    const int64_t s = sizes[i];
+    TG_CHECK(s >= 0, "empty: negative dimension ", s, " in shape ", sizes);
+    impl->sizes[i] = s;
+    impl->strides[i] = stride;
+    stride *= std::max<int64_t>(s, 1);
+    numel *= s;
+  }
   impl->dtype = dtype;
-  impl->numel = numel_of(sizes);
-  impl->storage = make_pooled<Storage>(static_cast<size_t>(impl->numel) * element_size(dtype));
+  impl->numel = numel;
+  const size_t nbytes = static_cast<size_t>(numel) * element_size(dtype);
+  if (nbytes <= InlineStorage::kCapacity)
+    impl->storage = make_pooled<InlineStorage>(nbytes);
+  else
+    impl->storage = make_pooled<Storage>(nbytes);
   return Tensor(std::move(impl));
 }
 
@@ -71,6 +85,20 @@ Tensor make_view(const Tensor& t, IntArrayRef sizes, IntArrayRef strides, int64_
   return Tensor(std::move(impl));
 }
 
+Tensor make_alias(const Tensor& t) {
+  auto impl = make_pooled<TensorImpl>();
+  auto* src = impl_of(t);
+  impl->storage = src->storage;
+  impl->offset = src->offset;
+  impl->sizes = src->sizes;
+  impl->strides = src->strides;
+  impl->numel = src->numel;
+  impl->dtype = src->dtype;
+  impl->contiguous = src->contiguous;
+  impl->is_view = true;
+  return Tensor(std::move(impl));
+}
+
 std::string shape_str(IntArrayRef s) {
   std::ostringstream ss;
   ss << s;
@@ -83,10 +111,10 @@ void check_defined(const Tensor& t, const char* what) {
 }
 }  // namespace
 
-int64_t Tensor::dim() const {
-  check_defined(*this, "dim");
-  return static_cast<int64_t>(impl_->sizes.size());
-}
+namespace detail {
+void throw_undefined_tensor(const char* what) { TG_ERROR(what, ": called on an undefined tensor"); }
+}  // namespace detail
+
 int64_t Tensor::size(int64_t d) const {
   check_defined(*this, "size");
   return impl_->sizes[wrap_dim(d, dim(), "size")];
@@ -95,30 +123,7 @@ int64_t Tensor::stride(int64_t d) const {
   check_defined(*this, "stride");
   return impl_->strides[wrap_dim(d, dim(), "stride")];
 }
-IntArrayRef Tensor::sizes() const {
-  check_defined(*this, "sizes");
-  return impl_->sizes;
-}
-IntArrayRef Tensor::strides() const {
-  check_defined(*this, "strides");
-  return impl_->strides;
-}
-int64_t Tensor::numel() const {
-  check_defined(*this, "numel");
-  return impl_->numel;
-}
-int64_t Tensor::storage_offset() const { return impl_->offset; }
-ScalarType Tensor::scalar_type() const {
-  check_defined(*this, "scalar_type");
-  return impl_->dtype;
-}
 TensorOptions Tensor::options() const { return TensorOptions(scalar_type()); }
-bool Tensor::is_floating_point() const { return tg::is_floating_point(scalar_type()); }
-bool Tensor::is_contiguous() const {
-  check_defined(*this, "is_contiguous");
-  return impl_->contiguous;
-}
-size_t Tensor::element_size() const { return tg::element_size(scalar_type()); }
 
 Scalar Tensor::item() const {
   check_defined(*this, "item");
@@ -231,7 +236,7 @@ bool Tensor::retains_grad() const { return impl_->autograd && impl_->autograd->r
 
 Tensor Tensor::detach() const {
   check_defined(*this, "detach");
-  return make_view(*this, impl_->sizes, impl_->strides, impl_->offset);
+  return make_alias(*this);
 }
 
 Tensor& Tensor::detach_() {
@@ -284,9 +289,16 @@ void Tensor::remove_hook(unsigned handle) const {
 void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, bool create_graph,
                       std::optional<std::vector<Tensor>> inputs) const {
   check_defined(*this, "backward");
-  autograd::tensor_list g;
-  if (gradient.defined()) g.push_back(gradient);
-  autograd::backward({*this}, g, retain_graph, create_graph, inputs.value_or(autograd::tensor_list{}));
+  if (inputs && !inputs->empty()) {
+    autograd::tensor_list g;
+    if (gradient.defined()) g.push_back(gradient);
+    autograd::backward({*this}, g, retain_graph, create_graph, *inputs);
+    return;
+  }
+  // The common case goes straight to the engine, without building argument lists.
+  autograd::run_backward(TensorList(*this),
+                         gradient.defined() ? TensorList(gradient) : TensorList(),
+                         retain_graph.value_or(create_graph), create_graph, {}, false);
 }
 
 // ---- threads

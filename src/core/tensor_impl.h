@@ -62,9 +62,19 @@ struct Storage {
   uint32_t version = 0;
 };
 
+// The storage of a small tensor: its bytes live in the same pooled block as the Storage and its
+// shared_ptr control block, which saves a buffer allocation and free per tensor. (16-byte
+// aligned, like the pool's blocks; no kernel depends on more.)
+struct InlineStorage final : Storage {
+  static constexpr size_t kCapacity = 64;
+  explicit InlineStorage(size_t nbytes) : Storage(bytes, nbytes) {}
+  alignas(16) unsigned char bytes[kCapacity];
+};
+
 struct AutogradMeta {
   static void* operator new(size_t n) { return small_alloc(n); }
   static void operator delete(void* p, size_t n) { small_free(p, n); }
+  AutogradMeta() {}  // NOLINT: user-provided, so `new AutogradMeta()` does not zero it first
   Tensor grad;
   std::shared_ptr<autograd::Node> grad_fn;
   std::weak_ptr<autograd::Node> grad_accumulator;
@@ -75,33 +85,19 @@ struct AutogradMeta {
   std::vector<std::pair<unsigned, std::function<Tensor(const Tensor&)>>> leaf_hooks;
 };
 
-struct TensorImpl {
-  std::shared_ptr<Storage> storage;
-  int64_t offset = 0;  // in elements
-  DimVector sizes;
-  DimVector strides;
-  int64_t numel = 1;
-  ScalarType dtype = kFloat;
-  bool contiguous = true;
-  bool is_view = false;
-  std::unique_ptr<AutogradMeta> autograd;
-
-  char* data() const {
-    return static_cast<char*>(storage->data) + offset * static_cast<int64_t>(element_size(dtype));
-  }
-  template <typename T>
-  T* data_as() const {
-    return reinterpret_cast<T*>(data());
-  }
-  // Recomputes numel and contiguity after sizes/strides change.
-  void refresh();
-  AutogradMeta& meta() {
-    if (!autograd) autograd = std::make_unique<AutogradMeta>();
-    return *autograd;
-  }
-  bool requires_grad() const { return autograd && autograd->requires_grad; }
-  void bump_version() { ++storage->version; }
-};
+// TensorImpl itself is defined in tensorgrad/tensor.h (so that its accessors inline); these are
+// the members that need Storage and AutogradMeta.
+inline TensorImpl::TensorImpl() {}  // NOLINT(modernize-use-equals-default): see the declaration
+inline TensorImpl::~TensorImpl() = default;
+inline char* TensorImpl::data() const {
+  return static_cast<char*>(storage->data) + offset * static_cast<int64_t>(element_size(dtype));
+}
+inline AutogradMeta& TensorImpl::meta() {
+  if (!autograd) autograd.reset(new AutogradMeta());
+  return *autograd;
+}
+inline bool TensorImpl::requires_grad() const { return autograd && autograd->requires_grad; }
+inline void TensorImpl::bump_version() { ++storage->version; }
 
 DimVector contiguous_strides(IntArrayRef sizes);
 int64_t numel_of(IntArrayRef sizes);
@@ -112,6 +108,9 @@ int64_t wrap_dim(int64_t d, int64_t ndim, const char* op);
 Tensor make_empty(IntArrayRef sizes, ScalarType dtype);
 // A new tensor that shares t's storage with the given geometry (no autograd information).
 Tensor make_view(const Tensor& t, IntArrayRef sizes, IntArrayRef strides, int64_t offset);
+// make_view with t's own geometry (what detach() and saved variables hold): numel and contiguity
+// are copied rather than recomputed.
+Tensor make_alias(const Tensor& t);
 
 inline TensorImpl* impl_of(const Tensor& t) { return t.unsafeGetTensorImpl(); }
 

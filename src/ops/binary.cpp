@@ -77,9 +77,17 @@ namespace {
 // Forward of an arithmetic op: common dtype, broadcast shape, kernel. No autograd.
 Tensor binary_forward(BinaryOp op, const Tensor& a, const Tensor& b, ScalarType ct, const char* name,
                       const Scalar& alpha = 1) {
-  DimVector shape = infer_size(a.sizes(), b.sizes(), name);
-  Tensor out = make_empty(shape, ct);
-  kernels::binary(op, out, cast(a, ct), cast(b, ct), alpha);
+  const auto* ai = impl_of(a);
+  const auto* bi = impl_of(b);
+  // Operands of one shape and of the compute dtype (the common case) need neither a broadcast
+  // shape nor converted copies.
+  Tensor out = ai->sizes.ref().equals(bi->sizes)
+                   ? make_empty(ai->sizes, ct)
+                   : make_empty(infer_size(ai->sizes, bi->sizes, name), ct);
+  if (ai->dtype == ct && bi->dtype == ct)
+    kernels::binary(op, out, a, b, alpha);
+  else
+    kernels::binary(op, out, cast(a, ct), cast(b, ct), alpha);
   return out;
 }
 
@@ -107,10 +115,11 @@ Tensor& inplace(Tensor& self, std::initializer_list<const Tensor*> others, Scala
   TG_CHECK(result_shape.equals(self.sizes()), name, ": output with shape ", self.sizes(),
            " doesn't match the broadcast shape ", result_shape);
   autograd::check_inplace(self, others, name);
-  std::vector<const Tensor*> all{&self};
-  all.insert(all.end(), others.begin(), others.end());
-  bool rec = autograd::GradMode::is_enabled() &&
-             std::any_of(all.begin(), all.end(), [](const Tensor* t) { return autograd::needs_grad(*t); });
+  bool rec = false;
+  if (autograd::grad_mode()) {
+    rec = autograd::needs_grad(self);
+    for (const Tensor* t : others) rec = rec || autograd::needs_grad(*t);
+  }
   if (!rec) {
     if (ct == self.scalar_type()) {
       fast();
@@ -467,9 +476,17 @@ Tensor operator/(const Scalar& a, const Tensor& b) { return b.reciprocal() * a; 
 Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) {
   TG_CHECK(o.defined(), "add_: undefined tensor argument");
   const ScalarType ct = arith_type(*this, o, BinaryOp::Add, "add_");
-  return inplace(*this, {&o}, ct, infer_size(sizes(), o.sizes(), "add_"), "add_",
-                 [&] { kernels::binary(BinaryOp::Add, *this, *this, cast(o, scalar_type()), alpha); },
-                 [&](const Tensor& s) { return tg::add(s, o, alpha); });
+  // Gradient accumulation lands here every step; equal shapes skip building a broadcast shape.
+  const bool same = sizes().equals(o.sizes());
+  return inplace(
+      *this, {&o}, ct, same ? sizes() : IntArrayRef(infer_size(sizes(), o.sizes(), "add_")), "add_",
+      [&] {
+        if (o.scalar_type() == scalar_type())
+          kernels::binary(BinaryOp::Add, *this, *this, o, alpha);
+        else
+          kernels::binary(BinaryOp::Add, *this, *this, cast(o, scalar_type()), alpha);
+      },
+      [&](const Tensor& s) { return tg::add(s, o, alpha); });
 }
 Tensor& Tensor::add_(const Scalar& o, const Scalar& alpha) {
   const ScalarType ct = result_type(*this, o);

@@ -83,9 +83,20 @@ Tensor sum_impl(const Tensor& x, IntArrayRef dims, bool keepdim, std::optional<S
   Tensor out = reduce_forward(ReduceOp::Sum, in, mask, keepdim, ot);
   if (autograd::should_record({&x})) {
     DimVector in_sizes(x.sizes());
-    autograd::record(node, {&x}, {&out}, {}, [in_sizes, mask, keepdim](const tensor_list& g, const tensor_list&) {
-      return tensor_list{unsqueeze_reduced(g[0], in_sizes, mask, keepdim).expand(in_sizes)};
-    });
+    if (dims.empty()) {
+      // Every dim reduced: the gradient is g expanded back to the input's shape (PyTorch's
+      // sum_backward), and the node needs no mask (which would cost an allocation per node).
+      autograd::record(node, {&x}, {&out}, {},
+                       [in_sizes](const tensor_list& g, const tensor_list&) {
+                         return tensor_list{g[0].expand(in_sizes)};
+                       });
+    } else {
+      autograd::record(
+          node, {&x}, {&out}, {},
+          [in_sizes, mask, keepdim](const tensor_list& g, const tensor_list&) {
+            return tensor_list{unsqueeze_reduced(g[0], in_sizes, mask, keepdim).expand(in_sizes)};
+          });
+    }
   }
   return out;
 }

@@ -15,8 +15,10 @@ namespace {
 
 Tensor unary_forward(UnaryOp op, const Tensor& x, bool float_only, const char* name) {
   TG_CHECK(x.defined(), name, ": called on an undefined tensor");
-  Tensor in = x;
-  if (float_only && !x.is_floating_point()) in = x.to(kFloat);
+  // Only an integer input needs a converted copy; otherwise x is used as is (no handle copy).
+  Tensor converted;
+  if (float_only && !x.is_floating_point()) converted = x.to(kFloat);
+  const Tensor& in = converted.defined() ? converted : x;
   TG_CHECK(x.scalar_type() != kBool || op != UnaryOp::Neg,
            "neg: Negation, the `-` operator, on a bool tensor is not supported.");
   Tensor out = make_empty(in.sizes(), in.scalar_type());
