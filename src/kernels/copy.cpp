@@ -20,8 +20,9 @@ void copy(const Tensor& dst, const Tensor& src) {
       std::memmove(to, from, d->numel * es);
       return;
     }
-    parallel_for(0, d->numel, kGrainSize,
-                 [&](int64_t b, int64_t e) { std::memcpy(to + b * es, from + b * es, (e - b) * es); });
+    parallel_for(0, d->numel, kGrainSize, [&](int64_t b, int64_t e) {
+      std::memcpy(to + b * es, from + b * es, (e - b) * es);
+    });
     return;
   }
   TG_DISPATCH_ALL(d->dtype, "copy_", [&] {

@@ -4,6 +4,7 @@
 #include <immintrin.h>
 
 #include <cmath>
+#include <cstring>
 
 #include "kernels/dispatch.h"
 #include "kernels/kernels.h"
@@ -126,34 +127,34 @@ void small_gemv(T* c, const Tensor& a, const Tensor& b, int64_t m, int64_t k, T 
   }
 }
 
-// The float loops again with AVX2 + FMA, written with explicit registers so that a block of C
-// (32 values) stays in registers for the whole of k: thin products (k of 1 to a few dozen) are
-// otherwise bound by loading and storing C once per step of k. Each element is accumulated in
-// the same order as in the loops above, so both give the same bits.
-__attribute__((target("avx2,fma"))) inline __m256 load_or_zero(const float* p, bool zero) {
-  return zero ? _mm256_setzero_ps() : _mm256_loadu_ps(p);
-}
-
-// NB * 8 columns of one row of C: sums start from `start` (or zero), take all of k, are stored
-// once. Eight registers (64 columns) keep eight independent chains of multiply-adds in flight.
-template <int NB>
-__attribute__((target("avx2,fma"), always_inline)) inline void gemm_block(
-    float* crow, const float* start, bool from_zero, const float* arow, int64_t as1, const float* B,
-    int64_t bs0, int64_t k, float alpha) {
-  __m256 c[NB];
-  for (int q = 0; q < NB; ++q) c[q] = load_or_zero(start + 8 * q, from_zero);
+// The float path of small_gemm with explicit vector registers, so that a block of C stays in
+// registers for the whole of k: thin products (k of 1 to a few dozen) are otherwise bound by
+// loading and storing C once per step of k. Written once over GCC vector types of W floats and
+// compiled for AVX2 (W = 8) and AVX-512 (W = 16) by the flatten wrappers below. Each element is
+// accumulated in the same order as in small_gemm, one fused multiply-add per step of k, so every
+// path gives the same bits.
+// NB registers of W columns of one row of C: sums start from `start` (or zero), take all of k
+// and are stored once. Eight registers keep eight independent chains of multiply-adds going.
+template <int W, int NB>
+inline void gemm_block(float* crow, const float* start, bool from_zero, const float* arow,
+                       int64_t as1, const float* B, int64_t bs0, int64_t k, float alpha) {
+  // Unaligned, aliasing float memory: plain vector loads and stores (vmovups), no copies
+  // through the stack.
+  typedef float V __attribute__((vector_size(W * 4), aligned(4), may_alias));
+  V c[NB];
+  for (int q = 0; q < NB; ++q) c[q] = from_zero ? V{} : *reinterpret_cast<const V*>(start + W * q);
   for (int64_t p = 0; p < k; ++p) {
-    const __m256 av = _mm256_set1_ps(alpha * arow[p * as1]);
-    const float* brow = B + p * bs0;
-    for (int q = 0; q < NB; ++q) c[q] = _mm256_fmadd_ps(av, _mm256_loadu_ps(brow + 8 * q), c[q]);
+    const float av = alpha * arow[p * as1];
+    const V* brow = reinterpret_cast<const V*>(B + p * bs0);
+    // Contracted to one fused multiply-add per element (the wrappers enable FMA).
+    for (int q = 0; q < NB; ++q) c[q] += av * brow[q];
   }
-  for (int q = 0; q < NB; ++q) _mm256_storeu_ps(crow + 8 * q, c[q]);
+  for (int q = 0; q < NB; ++q) *reinterpret_cast<V*>(crow + W * q) = c[q];
 }
 
-__attribute__((target("avx2,fma"))) void small_gemm_avx2(float* c, const Tensor& a, const Tensor& b,
-                                                         int64_t m, int64_t n, int64_t k,
-                                                         float alpha, float beta,
-                                                         const Addend<float>& add) {
+template <int W>
+void small_gemm_vec(float* c, const Tensor& a, const Tensor& b, int64_t m, int64_t n, int64_t k,
+                    float alpha, float beta, const Addend<float>& add) {
   auto* ai = impl_of(a);
   auto* bi = impl_of(b);
   const float* A = ai->data_as<float>();
@@ -171,10 +172,10 @@ __attribute__((target("avx2,fma"))) void small_gemm_avx2(float* c, const Tensor&
     if (!from_zero && start == crow) init_row(crow, i, n, beta, add);
     const float* arow = A + i * as0;
     int64_t j = 0;
-    for (; j + 64 <= n; j += 64)
-      gemm_block<8>(crow + j, start + j, from_zero, arow, as1, B + j, bs0, k, alpha);
-    for (; j + 8 <= n; j += 8)
-      gemm_block<1>(crow + j, start + j, from_zero, arow, as1, B + j, bs0, k, alpha);
+    for (; j + 8 * W <= n; j += 8 * W)
+      gemm_block<W, 8>(crow + j, start + j, from_zero, arow, as1, B + j, bs0, k, alpha);
+    for (; j + W <= n; j += W)
+      gemm_block<W, 1>(crow + j, start + j, from_zero, arow, as1, B + j, bs0, k, alpha);
     for (; j < n; ++j) {
       float acc = from_zero ? 0.0f : start[j];
       for (int64_t p = 0; p < k; ++p) acc = std::fma(alpha * arow[p * as1], B[p * bs0 + j], acc);
@@ -183,12 +184,34 @@ __attribute__((target("avx2,fma"))) void small_gemm_avx2(float* c, const Tensor&
   }
 }
 
-// The portable loop compiled for AVX2 (flatten inlines the template, which then vectorises).
+__attribute__((target("avx2,fma"), flatten)) void small_gemm_avx2(float* c, const Tensor& a,
+                                                                  const Tensor& b, int64_t m,
+                                                                  int64_t n, int64_t k, float alpha,
+                                                                  float beta,
+                                                                  const Addend<float>& add) {
+  small_gemm_vec<8>(c, a, b, m, n, k, alpha, beta, add);
+}
+__attribute__((target("avx512f,fma"), flatten)) void small_gemm_avx512(float* c, const Tensor& a,
+                                                                       const Tensor& b, int64_t m,
+                                                                       int64_t n, int64_t k,
+                                                                       float alpha, float beta,
+                                                                       const Addend<float>& add) {
+  small_gemm_vec<16>(c, a, b, m, n, k, alpha, beta, add);
+}
+
+// The portable loop compiled for AVX2 and for AVX-512 (flatten inlines the template, which then
+// vectorises). Only for loops whose elements do not depend on the vector width.
 __attribute__((target("avx2,fma"), flatten)) void small_gemv_flat_avx2(float* c, const Tensor& a,
                                                                        const Tensor& b, int64_t m,
                                                                        int64_t k, float alpha,
                                                                        float beta,
                                                                        const Addend<float>& add) {
+  small_gemv<float>(c, a, b, m, k, alpha, beta, add);
+}
+
+__attribute__((target("avx512f,fma"), flatten)) void small_gemv_flat_avx512(
+    float* c, const Tensor& a, const Tensor& b, int64_t m, int64_t k, float alpha, float beta,
+    const Addend<float>& add) {
   small_gemv<float>(c, a, b, m, k, alpha, beta, add);
 }
 
@@ -226,7 +249,10 @@ __attribute__((target("avx2,fma"))) void small_gemv_avx2(float* c, const Tensor&
   const float* B = bi->data_as<float>();
   const int64_t as0 = ai->strides[0], as1 = ai->strides[1], bs0 = bi->strides[0];
   // Contiguous columns (the axpy loop) stream best as the portable loop has them.
-  if (as0 == 1 && m > 1) return small_gemv_flat_avx2(c, a, b, m, k, alpha, beta, add);
+  if (as0 == 1 && m > 1) {
+    if (has_avx512()) return small_gemv_flat_avx512(c, a, b, m, k, alpha, beta, add);
+    return small_gemv_flat_avx2(c, a, b, m, k, alpha, beta, add);
+  }
   if (as1 != 1 || bs0 != 1 || k < 8) return small_gemv_flat_avx2(c, a, b, m, k, alpha, beta, add);
   // Dot products of contiguous rows with b, eight rows at a time.
   auto finish = [&](int64_t i, __m256 v, int64_t p0) {
@@ -253,6 +279,7 @@ template <typename T>
 void run_small_gemm(T* c, const Tensor& a, const Tensor& b, int64_t m, int64_t n, int64_t k,
                     T alpha, T beta, const Addend<T>& add) {
   if constexpr (std::is_same_v<T, float>) {
+    if (has_avx512()) return small_gemm_avx512(c, a, b, m, n, k, alpha, beta, add);
     if (has_avx2()) return small_gemm_avx2(c, a, b, m, n, k, alpha, beta, add);
   }
   small_gemm<T>(c, a, b, m, n, k, alpha, beta, add);

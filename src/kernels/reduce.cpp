@@ -87,22 +87,36 @@ void sum_column_range(T* out, const T* in, int64_t k, int64_t m, int64_t b, int6
   }
 }
 
-// The float case with AVX2: 64 column sums stay in registers over all k rows (the loop above
-// loads and stores them once per row). Same order of additions, so the same bits.
-__attribute__((target("avx2"))) void sum_column_range_avx2(float* out, const float* in, int64_t k,
-                                                           int64_t m, int64_t b, int64_t e) {
+// The float case with vector registers: 8 * W column sums stay in registers over all k rows (the
+// loop above loads and stores them once per row). Written over GCC vector types of W floats and
+// compiled for AVX2 (W = 8) and AVX-512 (W = 16); the same order of additions, so the same bits.
+template <int W>
+inline void sum_column_range_vec(float* out, const float* in, int64_t k, int64_t m, int64_t b,
+                                 int64_t e) {
+  typedef float V __attribute__((vector_size(W * 4), aligned(4), may_alias));
   int64_t j = b;
-  for (; j + 64 <= e; j += 64) {
+  for (; j + 8 * W <= e; j += 8 * W) {
     // Eight independent chains of adds, one per register.
-    __m256 acc[8];
-    for (int q = 0; q < 8; ++q) acc[q] = _mm256_setzero_ps();
+    V acc[8];
+    for (int q = 0; q < 8; ++q) acc[q] = V{};
     for (int64_t i = 0; i < k; ++i) {
-      const float* x = in + i * m + j;
-      for (int q = 0; q < 8; ++q) acc[q] = _mm256_add_ps(acc[q], _mm256_loadu_ps(x + 8 * q));
+      const V* x = reinterpret_cast<const V*>(in + i * m + j);
+      for (int q = 0; q < 8; ++q) acc[q] += x[q];
     }
-    for (int q = 0; q < 8; ++q) _mm256_storeu_ps(out + j + 8 * q, acc[q]);
+    for (int q = 0; q < 8; ++q) reinterpret_cast<V*>(out + j)[q] = acc[q];
   }
   sum_column_range<float>(out, in, k, m, j, e);
+}
+__attribute__((target("avx2"), flatten)) void sum_column_range_avx2(float* out, const float* in,
+                                                                    int64_t k, int64_t m, int64_t b,
+                                                                    int64_t e) {
+  sum_column_range_vec<8>(out, in, k, m, b, e);
+}
+__attribute__((target("avx512f"), flatten)) void sum_column_range_avx512(float* out,
+                                                                         const float* in, int64_t k,
+                                                                         int64_t m, int64_t b,
+                                                                         int64_t e) {
+  sum_column_range_vec<16>(out, in, k, m, b, e);
 }
 
 // out[j] = sum_i in[i * m + j]. Threads take disjoint column ranges, so each sum keeps its order.
@@ -112,6 +126,7 @@ void sum_columns(T* out, const T* in, int64_t k, int64_t m) {
       0, m, std::max<int64_t>(16, kGrainSize / std::max<int64_t>(k, 1)),
       [&](int64_t b, int64_t e) {
         if constexpr (std::is_same_v<T, float>) {
+          if (has_avx512()) return sum_column_range_avx512(out, in, k, m, b, e);
           if (has_avx2()) return sum_column_range_avx2(out, in, k, m, b, e);
         }
         sum_column_range<T>(out, in, k, m, b, e);

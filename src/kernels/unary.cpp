@@ -22,27 +22,60 @@ T sign_scalar(T x) {
 template <typename T, typename F>
 void for_op(UnaryOp op, F&& run) {
   switch (op) {
-    case UnaryOp::Neg: run([](T x) { return static_cast<T>(-x); }); break;
-    case UnaryOp::Abs: run([](T x) { return x < T(0) ? static_cast<T>(-x) : x; }); break;
-    case UnaryOp::Sign: run([](T x) { return sign_scalar(x); }); break;
-    case UnaryOp::Square: run([](T x) { return static_cast<T>(x * x); }); break;
+    case UnaryOp::Neg:
+      run([](T x) { return static_cast<T>(-x); });
+      break;
+    case UnaryOp::Abs:
+      run([](T x) { return x < T(0) ? static_cast<T>(-x) : x; });
+      break;
+    case UnaryOp::Sign:
+      run([](T x) { return sign_scalar(x); });
+      break;
+    case UnaryOp::Square:
+      run([](T x) { return static_cast<T>(x * x); });
+      break;
     // x < 0 ? 0 : x keeps nan and -0. as PyTorch does (x > 0 ? x : 0 would turn both into 0).
-    case UnaryOp::Relu: run([](T x) { return x < T(0) ? T(0) : x; }); break;
+    case UnaryOp::Relu:
+      run([](T x) { return x < T(0) ? T(0) : x; });
+      break;
     default:
       if constexpr (std::is_floating_point_v<T>) {
         switch (op) {
-          case UnaryOp::Exp: run([](T x) { return std::exp(x); }); break;
-          case UnaryOp::Log: run([](T x) { return std::log(x); }); break;
-          case UnaryOp::Log1p: run([](T x) { return std::log1p(x); }); break;
-          case UnaryOp::Sin: run([](T x) { return std::sin(x); }); break;
-          case UnaryOp::Cos: run([](T x) { return std::cos(x); }); break;
-          case UnaryOp::Tan: run([](T x) { return std::tan(x); }); break;
-          case UnaryOp::Tanh: run([](T x) { return std::tanh(x); }); break;
-          case UnaryOp::Sigmoid: run([](T x) { return sigmoid_scalar(x); }); break;
-          case UnaryOp::Sqrt: run([](T x) { return std::sqrt(x); }); break;
-          case UnaryOp::Rsqrt: run([](T x) { return T(1) / std::sqrt(x); }); break;
-          case UnaryOp::Reciprocal: run([](T x) { return T(1) / x; }); break;
-          default: TG_ERROR("unary: unsupported op");
+          case UnaryOp::Exp:
+            run([](T x) { return std::exp(x); });
+            break;
+          case UnaryOp::Log:
+            run([](T x) { return std::log(x); });
+            break;
+          case UnaryOp::Log1p:
+            run([](T x) { return std::log1p(x); });
+            break;
+          case UnaryOp::Sin:
+            run([](T x) { return std::sin(x); });
+            break;
+          case UnaryOp::Cos:
+            run([](T x) { return std::cos(x); });
+            break;
+          case UnaryOp::Tan:
+            run([](T x) { return std::tan(x); });
+            break;
+          case UnaryOp::Tanh:
+            run([](T x) { return std::tanh(x); });
+            break;
+          case UnaryOp::Sigmoid:
+            run([](T x) { return sigmoid_scalar(x); });
+            break;
+          case UnaryOp::Sqrt:
+            run([](T x) { return std::sqrt(x); });
+            break;
+          case UnaryOp::Rsqrt:
+            run([](T x) { return T(1) / std::sqrt(x); });
+            break;
+          case UnaryOp::Reciprocal:
+            run([](T x) { return T(1) / x; });
+            break;
+          default:
+            TG_ERROR("unary: unsupported op");
         }
       } else {
         TG_ERROR("unary: this op needs a floating point tensor");
@@ -103,10 +136,11 @@ void unary(UnaryOp op, const Tensor& out, const Tensor& in) {
         if constexpr (std::is_floating_point_v<scalar_t>) {
           if (has_avx2()) {
             if constexpr (std::is_same_v<scalar_t, float>)
-              i += vec_unary_f32(op, reinterpret_cast<float*>(o + b), reinterpret_cast<const float*>(x + b), e - b);
+              i += vec_unary_f32(op, reinterpret_cast<float*>(o + b),
+                                 reinterpret_cast<const float*>(x + b), e - b);
             else
-              i += vec_unary_f64(op, reinterpret_cast<double*>(o + b), reinterpret_cast<const double*>(x + b),
-                                 e - b);
+              i += vec_unary_f64(op, reinterpret_cast<double*>(o + b),
+                                 reinterpret_cast<const double*>(x + b), e - b);
           }
         }
         for (; i < e; ++i) o[i] = f(x[i]);
@@ -115,7 +149,8 @@ void unary(UnaryOp op, const Tensor& out, const Tensor& in) {
   });
 }
 
-void clamp(const Tensor& out, const Tensor& in, std::optional<double> lo, std::optional<double> hi) {
+void clamp(const Tensor& out, const Tensor& in, std::optional<double> lo,
+           std::optional<double> hi) {
   TG_DISPATCH_NUMERIC(impl_of(in)->dtype, "clamp", [&] {
     const scalar_t l = lo ? static_cast<scalar_t>(*lo) : std::numeric_limits<scalar_t>::lowest();
     const scalar_t h = hi ? static_cast<scalar_t>(*hi) : std::numeric_limits<scalar_t>::max();
@@ -132,11 +167,13 @@ void pow_scalar(const Tensor& out, const Tensor& in, double e) {
   TG_DISPATCH_NUMERIC(impl_of(in)->dtype, "pow", [&] {
     const scalar_t ex = static_cast<scalar_t>(e);
     if (e == 2.0) {
-      unary_loop<scalar_t, scalar_t>(out, in, [](scalar_t x) { return static_cast<scalar_t>(x * x); });
+      unary_loop<scalar_t, scalar_t>(out, in,
+                                     [](scalar_t x) { return static_cast<scalar_t>(x * x); });
     } else if (e == 1.0) {
       unary_loop<scalar_t, scalar_t>(out, in, [](scalar_t x) { return x; });
     } else if (e == 3.0) {
-      unary_loop<scalar_t, scalar_t>(out, in, [](scalar_t x) { return static_cast<scalar_t>(x * x * x); });
+      unary_loop<scalar_t, scalar_t>(out, in,
+                                     [](scalar_t x) { return static_cast<scalar_t>(x * x * x); });
     } else if constexpr (std::is_floating_point_v<scalar_t>) {
       if (e == 0.5)
         unary_loop<scalar_t, scalar_t>(out, in, [](scalar_t x) { return std::sqrt(x); });
@@ -154,6 +191,7 @@ void pow_scalar(const Tensor& out, const Tensor& in, double e) {
 namespace tg::kernels {
 namespace {
 int64_t vectorised_tanh_backward(float* o, const float* g, const float* y, int64_t n) {
+  if (has_avx512()) return vec_tanh_backward_f32_avx512(o, g, y, n);
   return has_avx2() ? vec_tanh_backward_f32(o, g, y, n) : 0;
 }
 int64_t vectorised_tanh_backward(double*, const double*, const double*, int64_t) { return 0; }

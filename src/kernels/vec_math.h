@@ -20,5 +20,6 @@ int64_t vec_unary_f32(UnaryOp op, float* out, const float* in, int64_t n);
 int64_t vec_unary_f64(UnaryOp op, double* out, const double* in, int64_t n);
 // out = g * (1 - y*y), with 1 - y*y rounded once (a fused multiply-add), as PyTorch's kernel.
 int64_t vec_tanh_backward_f32(float* out, const float* g, const float* y, int64_t n);
+int64_t vec_tanh_backward_f32_avx512(float* out, const float* g, const float* y, int64_t n);
 
 }  // namespace tg::kernels

@@ -79,3 +79,25 @@ TEST(TanhAccuracy, ValueDoesNotDependOnPositionOrLength) {
 }
 
 }  // namespace
+
+namespace {
+
+// tanh's backward, g * (1 - y^2) with 1 - y^2 rounded once, gives the same bits on every path.
+TEST(TanhBackward, EveryInstructionSetGivesTheFusedMultiplyAddResult) {
+  tg::manual_seed(5);
+  const int64_t n = 1000;
+  tg::Tensor y = tg::tanh(tg::randn({n}) * 3), g = tg::randn({n});
+  const float* yp = y.data_ptr<float>();
+  const float* gp = g.data_ptr<float>();
+  std::vector<float> expected(n), got(n);
+  for (int64_t i = 0; i < n; ++i) expected[i] = gp[i] * std::fma(-yp[i], yp[i], 1.0f);
+  auto check = [&](int64_t (*kernel)(float*, const float*, const float*, int64_t)) {
+    const int64_t done = kernel(got.data(), gp, yp, n);
+    EXPECT_GE(done, n - 16);
+    for (int64_t i = 0; i < done; ++i) ASSERT_EQ(got[i], expected[i]) << i;
+  };
+  if (tg::kernels::has_avx2()) check(tg::kernels::vec_tanh_backward_f32);
+  if (tg::kernels::has_avx512()) check(tg::kernels::vec_tanh_backward_f32_avx512);
+}
+
+}  // namespace
