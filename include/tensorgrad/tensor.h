@@ -95,7 +95,7 @@ class Tensor {
   IntArrayRef sizes() const { return checked_impl("sizes")->sizes; }
   IntArrayRef strides() const { return checked_impl("strides")->strides; }
   int64_t numel() const { return checked_impl("numel")->numel; }
-  int64_t storage_offset() const { return impl_->offset; }
+  int64_t storage_offset() const { return checked_impl("storage_offset")->offset; }
   ScalarType scalar_type() const { return checked_impl("scalar_type")->dtype; }
   ScalarType dtype() const { return scalar_type(); }
   TensorOptions options() const;

@@ -294,6 +294,14 @@ TEST(Errors, UndefinedTensors) {
   Tensor x = tg::ones({2});
   EXPECT_TG_ERROR(u.dim(), (Parts{"dim", "undefined"}));
   EXPECT_TG_ERROR(u.sizes(), (Parts{"sizes", "undefined"}));
+  // Every inline accessor checks, none dereferences a null implementation.
+  EXPECT_TG_ERROR(u.strides(), (Parts{"strides", "undefined"}));
+  EXPECT_TG_ERROR(u.numel(), (Parts{"numel", "undefined"}));
+  EXPECT_TG_ERROR(u.storage_offset(), (Parts{"storage_offset", "undefined"}));
+  EXPECT_TG_ERROR(u.scalar_type(), (Parts{"scalar_type", "undefined"}));
+  EXPECT_TG_ERROR(u.is_contiguous(), (Parts{"is_contiguous", "undefined"}));
+  EXPECT_TG_ERROR(u.is_floating_point(), (Parts{"undefined"}));
+  EXPECT_TG_ERROR(u.element_size(), (Parts{"undefined"}));
   EXPECT_TG_ERROR(x + u, (Parts{"add", "undefined"}), x);
   EXPECT_TG_ERROR(u.sum(), (Parts{"sum", "undefined"}));
   EXPECT_TG_ERROR(u.backward(), (Parts{"backward", "undefined"}));
