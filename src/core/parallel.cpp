@@ -3,6 +3,8 @@
 // kernel (futex) so that an idle pool never takes a core from OpenBLAS's threads or the user's.
 #include "core/parallel.h"
 
+#include <pthread.h>
+
 #include <atomic>
 #include <chrono>
 #include <exception>
@@ -45,23 +47,31 @@ T wait_change(const std::atomic<T>& value, T old) {
 
 class ThreadPool {
  public:
-  ~ThreadPool() { stop(); }
-
-  // Returns false, having run nothing, when another thread is using the pool.
+  // Returns false, having run nothing, when another thread is using the pool or no worker
+  // thread could be started; the caller then runs the whole range itself.
   bool run(int64_t begin, int64_t end, int64_t chunks, int64_t step,
            const std::function<void(int64_t, int64_t)>& fn) {
     std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
     if (!lock.owns_lock()) return false;
-    resize(static_cast<int>(chunks) - 1);
-    fn_ = &fn;
-    begin_ = begin;
-    end_ = end;
-    chunks_ = chunks;
-    step_ = step;
+    try {
+      resize(static_cast<int>(chunks) - 1);
+    } catch (...) {
+      return false;
+    }
+    // Publish the job seqlock-style: an odd generation while the fields change, the next even
+    // one when they are complete. A worker that reads them under an even generation that has
+    // not changed afterwards has a consistent job.
+    generation_.fetch_add(1, std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_release);
+    fn_.store(&fn, std::memory_order_relaxed);
+    begin_.store(begin, std::memory_order_relaxed);
+    end_.store(end, std::memory_order_relaxed);
+    chunks_.store(chunks, std::memory_order_relaxed);
+    step_.store(step, std::memory_order_relaxed);
     error_ = nullptr;
-    // Every worker acknowledges every job, including those with no piece of it, so that a worker
-    // that wakes late can never mistake the next job's fields for this one's.
-    pending_.store(static_cast<int>(workers_.size()), std::memory_order_relaxed);
+    // Only the workers with a piece of the job report back: a worker cannot miss a job it has a
+    // piece of, because the next job is published only after every piece is done.
+    pending_.store(static_cast<int>(chunks) - 1, std::memory_order_relaxed);
     generation_.fetch_add(1, std::memory_order_release);
     generation_.notify_all();
 
@@ -85,52 +95,76 @@ class ThreadPool {
   void resize(int n) {
     while (static_cast<int>(workers_.size()) < n) {
       const int64_t index = static_cast<int64_t>(workers_.size()) + 1;
-      workers_.emplace_back([this, index, seen = generation_.load()] { work(index, seen); });
+      std::thread t([this, index, seen = generation_.load()] { work(index, seen); });
+      // Never joined: the pool lives until the process ends (see pool()).
+      t.detach();
+      workers_.push_back(index);
     }
   }
 
   void work(int64_t index, uint32_t seen) {
     t_in_parallel = true;
     for (;;) {
-      seen = wait_change(generation_, seen);
-      if (stopping_.load(std::memory_order_acquire)) return;
-      if (index < chunks_) {
-        const int64_t b = begin_ + index * step_;
-        try {
-          if (b < end_) (*fn_)(b, std::min(end_, b + step_));
-        } catch (...) {
-          std::lock_guard<std::mutex> lock(error_mutex_);
-          if (!error_) error_ = std::current_exception();
-        }
+      uint32_t g = wait_change(generation_, seen);
+      while (g & 1) {  // a job being published
+        TG_CPU_RELAX();
+        g = generation_.load(std::memory_order_acquire);
+      }
+      const auto* fn = fn_.load(std::memory_order_relaxed);
+      const int64_t begin = begin_.load(std::memory_order_relaxed);
+      const int64_t end = end_.load(std::memory_order_relaxed);
+      const int64_t chunks = chunks_.load(std::memory_order_relaxed);
+      const int64_t step = step_.load(std::memory_order_relaxed);
+      std::atomic_thread_fence(std::memory_order_acquire);
+      seen = g;
+      // A newer job was published meanwhile: this one had no piece for us; take the newer one.
+      if (generation_.load(std::memory_order_relaxed) != g) continue;
+      if (index >= chunks) continue;
+      const int64_t b = begin + index * step;
+      try {
+        if (b < end) (*fn)(b, std::min(end, b + step));
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(error_mutex_);
+        if (!error_) error_ = std::current_exception();
       }
       if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) pending_.notify_all();
     }
   }
 
-  void stop() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_.store(true, std::memory_order_release);
-    generation_.fetch_add(1, std::memory_order_release);
-    generation_.notify_all();
-    for (auto& t : workers_) t.join();
-    workers_.clear();
-  }
-
-  std::mutex mutex_;  // one job at a time
-  std::vector<std::thread> workers_;
+  std::mutex mutex_;              // one job at a time
+  std::vector<int64_t> workers_;  // their indices; the threads are detached
   std::atomic<uint32_t> generation_{0};
   std::atomic<int> pending_{0};
-  std::atomic<bool> stopping_{false};
-  // The current job; written before generation_ is bumped (release), read after (acquire).
-  const std::function<void(int64_t, int64_t)>* fn_ = nullptr;
-  int64_t begin_ = 0, end_ = 0, chunks_ = 0, step_ = 0;
+  // The current job (see run() for how it is published).
+  std::atomic<const std::function<void(int64_t, int64_t)>*> fn_{nullptr};
+  std::atomic<int64_t> begin_{0}, end_{0}, chunks_{0}, step_{0};
   std::mutex error_mutex_;
   std::exception_ptr error_;
 };
 
+// The pool is created on first use and never destroyed: static destructors and threads still
+// running at exit may use it, and its workers, blocked in the kernel, simply end with the
+// process. A child of fork() has none of the parent's workers, so it starts a pool of its own
+// (the parent's is abandoned in the child, as its mutex may be held by a thread that is gone).
+std::atomic<ThreadPool*> g_pool{nullptr};
+
+void abandon_pool_in_child() { g_pool.store(nullptr, std::memory_order_relaxed); }
+
 ThreadPool& pool() {
-  static ThreadPool p;
-  return p;
+  ThreadPool* p = g_pool.load(std::memory_order_acquire);
+  if (p) return *p;
+  static std::mutex create;
+  std::lock_guard<std::mutex> lock(create);
+  p = g_pool.load(std::memory_order_relaxed);
+  if (!p) {
+    static const bool registered = [] {
+      return pthread_atfork(nullptr, nullptr, abandon_pool_in_child) == 0;
+    }();
+    (void)registered;
+    p = new ThreadPool;  // NOLINT: deliberately never freed, see above
+    g_pool.store(p, std::memory_order_release);
+  }
+  return *p;
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 // Tensor's accessors and autograd bookkeeping; the ops live in src/ops.
+#include <atomic>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -131,10 +132,14 @@ Scalar Tensor::item() const {
            " elements cannot be converted to Scalar (shape ", sizes(), ")");
   const char* p = impl_->data();
   switch (impl_->dtype) {
-    case kBool: return Scalar(*reinterpret_cast<const bool*>(p));
-    case kLong: return Scalar(*reinterpret_cast<const int64_t*>(p));
-    case kFloat: return Scalar(static_cast<double>(*reinterpret_cast<const float*>(p)));
-    case kDouble: return Scalar(*reinterpret_cast<const double*>(p));
+    case kBool:
+      return Scalar(*reinterpret_cast<const bool*>(p));
+    case kLong:
+      return Scalar(*reinterpret_cast<const int64_t*>(p));
+    case kFloat:
+      return Scalar(static_cast<double>(*reinterpret_cast<const float*>(p)));
+    case kDouble:
+      return Scalar(*reinterpret_cast<const double*>(p));
   }
   return {};
 }
@@ -175,7 +180,8 @@ bool Tensor::requires_grad() const {
 Tensor& Tensor::requires_grad_(bool r) {
   check_defined(*this, "requires_grad_");
   if (!r && !impl_->requires_grad()) return *this;
-  TG_CHECK(is_leaf() || r, "requires_grad_: you can only change requires_grad flags of leaf variables. "
+  TG_CHECK(is_leaf() || r,
+           "requires_grad_: you can only change requires_grad flags of leaf variables. "
            "If you want to use a computed variable in a subgraph that doesn't require "
            "differentiation use var_no_grad = var.detach().");
   TG_CHECK(!r || tg::is_floating_point(impl_->dtype),
@@ -277,7 +283,8 @@ unsigned Tensor::register_hook_impl(std::function<Tensor(const Tensor&)> fn) con
 void Tensor::remove_hook(unsigned handle) const {
   if (!impl_->autograd) return;
   auto& lh = impl_->autograd->leaf_hooks;
-  lh.erase(std::remove_if(lh.begin(), lh.end(), [&](auto& p) { return p.first == handle; }), lh.end());
+  lh.erase(std::remove_if(lh.begin(), lh.end(), [&](auto& p) { return p.first == handle; }),
+           lh.end());
   if (auto& fn = impl_->autograd->grad_fn) {
     auto& ph = fn->pre_hooks_;
     ph.erase(std::remove_if(ph.begin(), ph.end(),
@@ -321,17 +328,18 @@ int physical_cores() {
   if (!cores.empty()) return static_cast<int>(cores.size());
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
-int& num_threads() {
-  static int n = physical_cores();
+// Atomic: kernels on other threads read it while the user may set it.
+std::atomic<int>& num_threads() {
+  static std::atomic<int> n{physical_cores()};
   return n;
 }
 }  // namespace
 
 void set_num_threads(int n) {
   TG_CHECK(n > 0, "set_num_threads: expected a positive number of threads, got ", n);
-  num_threads() = n;
+  num_threads().store(n, std::memory_order_relaxed);
   kernels::set_blas_threads(n);
 }
-int get_num_threads() { return num_threads(); }
+int get_num_threads() { return num_threads().load(std::memory_order_relaxed); }
 
 }  // namespace tg

@@ -99,6 +99,28 @@ struct MergedDims {
   }
 };
 
+// True when operand 0 (the output) shares memory with another operand without being the very
+// same elements (same address, same strides): an in-place op on overlapping views, such as
+// x[1:].add_(x[:-1]). Such an op must run in order, on one thread, as it always did.
+template <size_t N>
+bool partial_overlap(const MergedDims<N>& dims, const std::array<char*, N>& base) {
+  auto span = [&](size_t k) {
+    int64_t s = 16;  // at least one element of any dtype
+    for (size_t d = 0; d < dims.sizes.size(); ++d) s += (dims.sizes[d] - 1) * dims.strides[k][d];
+    return s;
+  };
+  const int64_t out_span = span(0);
+  for (size_t k = 1; k < N; ++k) {
+    const bool disjoint = base[k] >= base[0] + out_span || base[0] >= base[k] + span(k);
+    if (disjoint) continue;
+    bool same = base[k] == base[0];
+    for (size_t d = 0; same && d < dims.sizes.size(); ++d)
+      same = dims.strides[k][d] == dims.strides[0][d];
+    if (!same) return true;
+  }
+  return false;
+}
+
 // Calls fn(ptrs, n, inner_strides) for each innermost run of the iteration; large iterations are
 // split over the thread pool (fn must only write what its own elements own).
 template <size_t N, typename F>
@@ -106,8 +128,11 @@ void for_each_run(IntArrayRef sizes_in, StridedOperands<N>& ops, F&& fn) {
   for (int64_t s : sizes_in)
     if (s == 0) return;
   const MergedDims<N> dims(sizes_in, ops);
-  parallel_for(0, dims.numel, kGrainSize,
-               [&](int64_t b, int64_t e) { dims.runs(ops.data, b, e, fn); });
+  auto part = [&](int64_t b, int64_t e) { dims.runs(ops.data, b, e, fn); };
+  if (dims.numel >= 2 * kGrainSize && partial_overlap(dims, ops.data))
+    part(0, dims.numel);
+  else
+    parallel_for(0, dims.numel, kGrainSize, part);
 }
 
 // The common shapes need no iteration space: when out is contiguous and every input is either
@@ -130,11 +155,26 @@ bool run_flat(const std::array<TensorImpl*, N>& t, const std::array<int64_t, N>&
   }
   std::array<char*, N> base;
   for (size_t k = 0; k < N; ++k) base[k] = t[k]->data();
-  parallel_for(0, o->numel, kGrainSize, [&](int64_t b, int64_t e) {
+  auto part = [&](int64_t b, int64_t e) {
     std::array<char*, N> p;
     for (size_t k = 0; k < N; ++k) p[k] = base[k] + b * st[k];
     run(p, e - b, st);
-  });
+  };
+  if (o->numel < 2 * kGrainSize) {
+    part(0, o->numel);
+    return true;
+  }
+  // An input inside the output's memory, other than the output itself (a broadcast element of
+  // it, or another view of it), is read while being written: in order, on one thread.
+  const char* out_end = base[0] + o->numel * es[0];
+  for (size_t k = 1; k < N; ++k) {
+    const char* in_end = base[k] + (st[k] ? t[k]->numel * es[k] : es[k]);
+    if (base[k] < out_end && base[0] < in_end && !(base[k] == base[0] && st[k] == st[0])) {
+      part(0, o->numel);
+      return true;
+    }
+  }
+  parallel_for(0, o->numel, kGrainSize, part);
   return true;
 }
 

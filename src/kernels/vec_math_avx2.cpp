@@ -7,11 +7,6 @@
 
 namespace tg::kernels {
 
-bool has_avx2() {
-  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return yes;
-}
-
 namespace {
 
 template <typename F>

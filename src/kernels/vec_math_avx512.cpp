@@ -4,11 +4,6 @@
 
 namespace tg::kernels {
 
-bool has_avx512() {
-  static const bool yes = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
-  return yes;
-}
-
 void vec_tanh_f32_avx512(float* out, const float* in, int64_t n) { tanh_array<16>(out, in, n); }
 
 int64_t vec_tanh_backward_f32_avx512(float* out, const float* g, const float* y, int64_t n) {

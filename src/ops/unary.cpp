@@ -32,7 +32,8 @@ Tensor unary_op(UnaryOp op, const Tensor& x, bool float_only, const char* name, 
                 bool save_x, bool save_y, Rule rule) {
   Tensor y = unary_forward(op, x, float_only, name);
   if (autograd::should_record({&x}))
-    autograd::record(node, {&x}, {&y}, {save(save_x ? x : Tensor()), save_output(save_y ? y : Tensor())},
+    autograd::record(node, {&x}, {&y},
+                     {save(save_x ? x : Tensor()), save_output(save_y ? y : Tensor())},
                      [rule](const tensor_list& g, const tensor_list& s) {
                        return tensor_list{rule(g[0], s[0], s[1])};
                      });
@@ -97,9 +98,11 @@ Tensor relu(const Tensor& x) {
                   [](const Tensor& g, const Tensor&, const Tensor& y) {
                     // With create_graph the rule must stay differentiable; otherwise one fused
                     // pass (PyTorch's threshold_backward) instead of a mask and a select.
+                    // Both forms give g where y is NaN, as PyTorch's threshold_backward does.
                     if (autograd::GradMode::is_enabled() || g.scalar_type() != y.scalar_type())
-                      return where(y > 0, g, 0);
-                    Tensor out = make_empty(infer_size(g.sizes(), y.sizes(), "relu_backward"), y.scalar_type());
+                      return where(y <= 0, zeros_like(g), g);
+                    Tensor out = make_empty(infer_size(g.sizes(), y.sizes(), "relu_backward"),
+                                            y.scalar_type());
                     kernels::threshold_backward(out, g, y, 0.0);
                     return out;
                   });
@@ -113,8 +116,9 @@ Tensor sqrt(const Tensor& x) {
                   [](const Tensor& g, const Tensor&, const Tensor& y) { return g / (2 * y); });
 }
 Tensor rsqrt(const Tensor& x) {
-  return unary_op(UnaryOp::Rsqrt, x, true, "rsqrt", "RsqrtBackward0", false, true,
-                  [](const Tensor& g, const Tensor&, const Tensor& y) { return g * y.pow(3) * -0.5; });
+  return unary_op(
+      UnaryOp::Rsqrt, x, true, "rsqrt", "RsqrtBackward0", false, true,
+      [](const Tensor& g, const Tensor&, const Tensor& y) { return g * y.pow(3) * -0.5; });
 }
 Tensor reciprocal(const Tensor& x) {
   return unary_op(UnaryOp::Reciprocal, x, true, "reciprocal", "ReciprocalBackward0", false, true,
@@ -126,7 +130,8 @@ Tensor sign(const Tensor& x) {
 }
 
 namespace {
-Tensor clamp_impl(const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi, const char* node) {
+Tensor clamp_impl(const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi,
+                  const char* node) {
   TG_CHECK(x.defined(), "clamp: called on an undefined tensor");
   TG_CHECK(lo || hi, "clamp: At least one of 'min' or 'max' must not be None");
   ScalarType ct = x.scalar_type();
@@ -139,12 +144,13 @@ Tensor clamp_impl(const Tensor& x, std::optional<Scalar> lo, std::optional<Scala
   if (hi) h = hi->toDouble();
   kernels::clamp(y, in, l, h);
   if (autograd::should_record({&x}))
-    autograd::record(node, {&x}, {&y}, {save(x)}, [l, h](const tensor_list& g, const tensor_list& s) {
-      Tensor mask = ones_like(s[0], kBool);
-      if (l) mask = mask & (s[0] >= *l);
-      if (h) mask = mask & (s[0] <= *h);
-      return tensor_list{where(mask, g[0], 0)};
-    });
+    autograd::record(node, {&x}, {&y}, {save(x)},
+                     [l, h](const tensor_list& g, const tensor_list& s) {
+                       Tensor mask = ones_like(s[0], kBool);
+                       if (l) mask = mask & (s[0] >= *l);
+                       if (h) mask = mask & (s[0] <= *h);
+                       return tensor_list{where(mask, g[0], 0)};
+                     });
   return y;
 }
 }  // namespace
@@ -153,8 +159,12 @@ Tensor clamp(const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi
   return clamp_impl(x, lo, hi, "ClampBackward1");
 }
 // Separate ops in PyTorch, with their own node names.
-Tensor clamp_min(const Tensor& x, const Scalar& m) { return clamp_impl(x, m, std::nullopt, "ClampMinBackward0"); }
-Tensor clamp_max(const Tensor& x, const Scalar& m) { return clamp_impl(x, std::nullopt, m, "ClampMaxBackward0"); }
+Tensor clamp_min(const Tensor& x, const Scalar& m) {
+  return clamp_impl(x, m, std::nullopt, "ClampMinBackward0");
+}
+Tensor clamp_max(const Tensor& x, const Scalar& m) {
+  return clamp_impl(x, std::nullopt, m, "ClampMaxBackward0");
+}
 
 Tensor isnan(const Tensor& x) {
   Tensor out = make_empty(x.sizes(), kBool);
@@ -173,7 +183,8 @@ Tensor logical_not(const Tensor& x) {
 }
 Tensor operator~(const Tensor& x) {
   TG_CHECK(x.scalar_type() == kBool || x.scalar_type() == kLong,
-           "bitwise_not: only integral and boolean tensors are supported, got ", dtype_name(x.scalar_type()));
+           "bitwise_not: only integral and boolean tensors are supported, got ",
+           dtype_name(x.scalar_type()));
   if (x.scalar_type() == kBool) return logical_not(x);
   return -x - 1;
 }
@@ -194,7 +205,9 @@ Tensor Tensor::abs() const { return tg::abs(*this); }
 Tensor Tensor::neg() const { return tg::neg(*this); }
 Tensor Tensor::sign() const { return tg::sign(*this); }
 Tensor Tensor::reciprocal() const { return tg::reciprocal(*this); }
-Tensor Tensor::clamp(std::optional<Scalar> lo, std::optional<Scalar> hi) const { return tg::clamp(*this, lo, hi); }
+Tensor Tensor::clamp(std::optional<Scalar> lo, std::optional<Scalar> hi) const {
+  return tg::clamp(*this, lo, hi);
+}
 Tensor Tensor::clamp_min(const Scalar& min) const { return tg::clamp_min(*this, min); }
 Tensor Tensor::clamp_max(const Scalar& max) const { return tg::clamp_max(*this, max); }
 Tensor Tensor::isnan() const { return tg::isnan(*this); }
@@ -227,8 +240,12 @@ Tensor& unary_inplace(Tensor& self, const char* name, F&& f) {
 }
 }  // namespace
 
-Tensor& Tensor::sqrt_() { return unary_inplace(*this, "sqrt_", [](const Tensor& t) { return tg::sqrt(t); }); }
-Tensor& Tensor::neg_() { return unary_inplace(*this, "neg_", [](const Tensor& t) { return tg::neg(t); }); }
+Tensor& Tensor::sqrt_() {
+  return unary_inplace(*this, "sqrt_", [](const Tensor& t) { return tg::sqrt(t); });
+}
+Tensor& Tensor::neg_() {
+  return unary_inplace(*this, "neg_", [](const Tensor& t) { return tg::neg(t); });
+}
 Tensor& Tensor::clamp_(std::optional<Scalar> lo, std::optional<Scalar> hi) {
   return unary_inplace(*this, "clamp_", [&](const Tensor& t) { return tg::clamp(t, lo, hi); });
 }

@@ -65,6 +65,18 @@ Tensor SGD::step(LossClosure closure) {
     for (auto& p : group.params()) {
       const Tensor& grad = p.grad();
       if (!grad.defined()) continue;
+      if (momentum != 0 && !o.nesterov()) {
+        auto& st = param_state<SGDParamState>(p, [] { return std::make_unique<SGDParamState>(); });
+        Tensor& buf = st.momentum_buffer();
+        if (buf.defined() && fusable(p, grad, buf)) {
+          kernels::sgd_momentum_step(p, grad, buf, lr, momentum, dampening, weight_decay);
+          // The versions the op-by-op update leaves: buf.mul_().add_() and p.add_().
+          impl_of(buf)->bump_version();
+          impl_of(buf)->bump_version();
+          impl_of(p)->bump_version();
+          continue;
+        }
+      }
       Tensor d_p = grad;
       if (weight_decay != 0) d_p = d_p.add(p, weight_decay);
       if (momentum != 0) {
@@ -72,11 +84,6 @@ Tensor SGD::step(LossClosure closure) {
         Tensor& buf = st.momentum_buffer();
         if (!buf.defined()) {
           buf = d_p.clone().detach();
-        } else if (!o.nesterov() && fusable(p, grad, buf)) {
-          kernels::sgd_momentum_step(p, grad, buf, lr, momentum, dampening, weight_decay);
-          impl_of(buf)->bump_version();
-          impl_of(p)->bump_version();
-          continue;
         } else {
           buf.mul_(momentum).add_(d_p, 1 - dampening);
         }

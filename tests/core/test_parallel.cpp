@@ -1,7 +1,9 @@
 // parallel_for: every position covered exactly once, chunk boundaries aligned, exceptions carried
 // back to the caller, nested calls run inline.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <tensorgrad/tensorgrad.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <mutex>
@@ -109,6 +111,51 @@ TEST(ParallelFor, LargeOpsGiveTheSameBitsOnAnyThreadCount) {
   std::vector<Tensor> one = run(1), three = run(3);
   ASSERT_EQ(one.size(), three.size());
   for (size_t i = 0; i < one.size(); ++i) EXPECT_TRUE(one[i].equal(three[i])) << "result " << i;
+}
+
+}  // namespace
+
+namespace {
+
+// In-place ops whose input overlaps the output partly (another view of it, or one of its own
+// elements broadcast) read what they write: they must run in order whatever the thread count.
+TEST(ParallelFor, OverlappingInPlaceOpsRunInOrder) {
+  auto run = [](int threads) {
+    Threads t(threads);
+    const int64_t n = 4 * tg::kGrainSize + 3;
+    Tensor a = tg::ones({n}, tg::kDouble);
+    a.slice(0, 1).add_(a.slice(0, 0, n - 1));  // a running sum
+    Tensor b = tg::arange(n, tg::kFloat);
+    b.add_(b[1]);  // b[1] doubles first, then every later element adds the doubled value
+    Tensor c = tg::arange(2 * n, tg::kFloat).reshape({2, n});
+    c[1].mul_(c[0]);                                   // disjoint rows: may run in parallel
+    Tensor m = tg::ones({400, 400}, tg::kDouble).t();  // strided views take the general loop
+    m.slice(0, 0, 399).add_(m.slice(0, 1));  // each row reads the next, not yet updated, one
+    return std::vector<Tensor>{a, b, c, m};
+  };
+  std::vector<Tensor> one = run(1), three = run(3);
+  for (size_t i = 0; i < one.size(); ++i) EXPECT_TRUE(one[i].equal(three[i])) << i;
+  EXPECT_EQ(one[0][-1].item<double>(), static_cast<double>(4 * tg::kGrainSize + 3));
+  EXPECT_EQ(one[3].sum().item<double>(), 2.0 * 399 * 400 + 400);
+}
+
+// A child process has none of its parent's pool threads; it must get working ones of its own.
+TEST(ParallelFor, WorksInAForkedChild) {
+  Threads t(2);
+  Tensor x = tg::ones({4 * tg::kGrainSize});
+  EXPECT_EQ((x * 2).sum().item<float>(), 8.0f * tg::kGrainSize);  // starts the parent's pool
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    alarm(30);  // a hang in the child becomes a failure, not a stuck test
+    Tensor y = tg::ones({4 * tg::kGrainSize});
+    const bool ok = (y * 3).sum().item<float>() == 12.0f * tg::kGrainSize;
+    _exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 }  // namespace
