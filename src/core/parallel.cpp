@@ -1,6 +1,6 @@
-// The thread pool behind parallel_for. Workers wait on an atomic generation counter: a short spin
-// catches the next kernel of a training step without a system call, then they sleep in the
-// kernel (futex) so that an idle pool never takes a core from OpenBLAS's threads or the user's.
+// The thread pool behind parallel_for. Each worker waits on a counter of its own: a short spin
+// catches the next kernel of a training step without a system call, then it sleeps in the kernel
+// (futex) so that an idle pool never takes a core from OpenBLAS's threads or the user's.
 #include "core/parallel.h"
 
 #include <pthread.h>
@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -58,22 +59,20 @@ class ThreadPool {
     } catch (...) {
       return false;
     }
-    // Publish the job seqlock-style: an odd generation while the fields change, the next even
-    // one when they are complete. A worker that reads them under an even generation that has
-    // not changed afterwards has a consistent job.
-    generation_.fetch_add(1, std::memory_order_relaxed);
-    std::atomic_thread_fence(std::memory_order_release);
-    fn_.store(&fn, std::memory_order_relaxed);
-    begin_.store(begin, std::memory_order_relaxed);
-    end_.store(end, std::memory_order_relaxed);
-    chunks_.store(chunks, std::memory_order_relaxed);
-    step_.store(step, std::memory_order_relaxed);
+    fn_ = &fn;
+    begin_ = begin;
+    end_ = end;
+    step_ = step;
     error_ = nullptr;
-    // Only the workers with a piece of the job report back: a worker cannot miss a job it has a
-    // piece of, because the next job is published only after every piece is done.
     pending_.store(static_cast<int>(chunks) - 1, std::memory_order_relaxed);
-    generation_.fetch_add(1, std::memory_order_release);
-    generation_.notify_all();
+    // Wake exactly the workers that have a piece: each waits on its own counter, so a large
+    // pool does not spin up for a job of two pieces. The release pairs with the worker's
+    // acquire, which makes the job fields above visible to it.
+    for (int64_t w = 1; w < chunks; ++w) {
+      Worker& worker = *workers_[static_cast<size_t>(w - 1)];
+      worker.jobs.fetch_add(1, std::memory_order_release);
+      worker.jobs.notify_one();
+    }
 
     t_in_parallel = true;
     std::exception_ptr mine;
@@ -91,38 +90,33 @@ class ThreadPool {
   }
 
  private:
-  // Grows the pool to at least n workers (it never shrinks: extra workers just skip jobs).
+  struct Worker {
+    std::atomic<uint32_t> jobs{0};  // bumped once per job this worker has a piece of
+  };
+
+  // Grows the pool to at least n workers (it never shrinks: extra workers just get no pieces).
   void resize(int n) {
     while (static_cast<int>(workers_.size()) < n) {
       const int64_t index = static_cast<int64_t>(workers_.size()) + 1;
-      std::thread t([this, index, seen = generation_.load()] { work(index, seen); });
-      // Never joined: the pool lives until the process ends (see pool()).
-      t.detach();
-      workers_.push_back(index);
+      workers_.push_back(std::make_unique<Worker>());
+      Worker* w = workers_.back().get();
+      try {
+        // Never joined: the pool lives until the process ends (see pool()).
+        std::thread([this, w, index] { work(*w, index); }).detach();
+      } catch (...) {
+        workers_.pop_back();
+        throw;
+      }
     }
   }
 
-  void work(int64_t index, uint32_t seen) {
+  void work(Worker& w, int64_t index) {
     t_in_parallel = true;
-    for (;;) {
-      uint32_t g = wait_change(generation_, seen);
-      while (g & 1) {  // a job being published
-        TG_CPU_RELAX();
-        g = generation_.load(std::memory_order_acquire);
-      }
-      const auto* fn = fn_.load(std::memory_order_relaxed);
-      const int64_t begin = begin_.load(std::memory_order_relaxed);
-      const int64_t end = end_.load(std::memory_order_relaxed);
-      const int64_t chunks = chunks_.load(std::memory_order_relaxed);
-      const int64_t step = step_.load(std::memory_order_relaxed);
-      std::atomic_thread_fence(std::memory_order_acquire);
-      seen = g;
-      // A newer job was published meanwhile: this one had no piece for us; take the newer one.
-      if (generation_.load(std::memory_order_relaxed) != g) continue;
-      if (index >= chunks) continue;
-      const int64_t b = begin + index * step;
+    for (uint32_t seen = 0;;) {
+      seen = wait_change(w.jobs, seen);
+      const int64_t b = begin_ + index * step_;
       try {
-        if (b < end) (*fn)(b, std::min(end, b + step));
+        if (b < end_) (*fn_)(b, std::min(end_, b + step_));
       } catch (...) {
         std::lock_guard<std::mutex> lock(error_mutex_);
         if (!error_) error_ = std::current_exception();
@@ -131,13 +125,13 @@ class ThreadPool {
     }
   }
 
-  std::mutex mutex_;              // one job at a time
-  std::vector<int64_t> workers_;  // their indices; the threads are detached
-  std::atomic<uint32_t> generation_{0};
+  std::mutex mutex_;  // one job at a time
+  std::vector<std::unique_ptr<Worker>> workers_;
   std::atomic<int> pending_{0};
-  // The current job (see run() for how it is published).
-  std::atomic<const std::function<void(int64_t, int64_t)>*> fn_{nullptr};
-  std::atomic<int64_t> begin_{0}, end_{0}, chunks_{0}, step_{0};
+  // The current job: written by run() before it wakes the workers that take part, read by them
+  // after; the next job is written only when every piece of this one is done.
+  const std::function<void(int64_t, int64_t)>* fn_ = nullptr;
+  int64_t begin_ = 0, end_ = 0, step_ = 0;
   std::mutex error_mutex_;
   std::exception_ptr error_;
 };
