@@ -411,7 +411,11 @@ std::vector<std::string> unique_names(const json& cases) {
   std::map<std::string, int> seen;
   for (const auto& c : cases) {
     std::string n = sanitize(c["name"].get<std::string>());
-    if (seen[n]++ > 0) n += "_" + std::to_string(seen[n]);
+    if (const int k = ++seen[n]; k > 1) {
+      // Appended piece by piece: GCC 12 warns (-Wrestrict, falsely) about "_" + std::string.
+      n += '_';
+      n += std::to_string(k);
+    }
     names.push_back(n);
   }
   return names;
