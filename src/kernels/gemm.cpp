@@ -1,5 +1,6 @@
-// Matrix products go to OpenBLAS, except tiny ones, where the cost of a BLAS call (argument
-// checks, thread dispatch) exceeds the arithmetic; those use a plain register-friendly loop.
+// Matrix products go to OpenBLAS, except small and thin ones (one row, one column, k = 1, or
+// below about 16^3 multiply-adds), where packing and the BLAS call cost more than the arithmetic;
+// those run in our own loops, vectorised for AVX2 and AVX-512 where the CPU has them.
 #include <cblas.h>
 #include <immintrin.h>
 
@@ -133,6 +134,7 @@ void small_gemv(T* c, const Tensor& a, const Tensor& b, int64_t m, int64_t k, T 
 // compiled for AVX2 (W = 8) and AVX-512 (W = 16) by the flatten wrappers below. Each element is
 // accumulated in the same order as in small_gemm, one fused multiply-add per step of k, so every
 // path gives the same bits.
+//
 // NB registers of W columns of one row of C: sums start from `start` (or zero), take all of k
 // and are stored once. Eight registers keep eight independent chains of multiply-adds going.
 template <int W, int NB>
