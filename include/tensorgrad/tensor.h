@@ -64,6 +64,8 @@ struct TensorImpl {
 namespace detail {
 // The error of an accessor called on an undefined tensor; out of line to keep callers small.
 [[noreturn]] void throw_undefined_tensor(const char* what);
+// The error of size(d)/stride(d) with d outside [-ndim, ndim).
+[[noreturn]] void throw_dim_out_of_range(const char* what, int64_t d, int64_t ndim);
 }  // namespace detail
 
 using TensorList = ArrayRef<Tensor>;
@@ -90,8 +92,8 @@ class Tensor {
   // ---- inspecting
   int64_t dim() const { return static_cast<int64_t>(checked_impl("dim")->sizes.size()); }
   int64_t ndimension() const { return dim(); }
-  int64_t size(int64_t d) const;
-  int64_t stride(int64_t d) const;
+  int64_t size(int64_t d) const { return checked_impl("size")->sizes[checked_dim("size", d)]; }
+  int64_t stride(int64_t d) const { return checked_impl("stride")->strides[checked_dim("stride", d)]; }
   IntArrayRef sizes() const { return checked_impl("sizes")->sizes; }
   IntArrayRef strides() const { return checked_impl("strides")->strides; }
   int64_t numel() const { return checked_impl("numel")->numel; }
@@ -297,6 +299,13 @@ class Tensor {
   TensorImpl* checked_impl(const char* what) const {
     if (__builtin_expect(impl_ == nullptr, 0)) detail::throw_undefined_tensor(what);
     return impl_.get();
+  }
+  // d wrapped into [0, dim()); a 0-dim tensor has no dim to ask for, as in PyTorch.
+  int64_t checked_dim(const char* what, int64_t d) const {
+    const int64_t n = static_cast<int64_t>(checked_impl(what)->sizes.size());
+    const int64_t w = d < 0 ? d + n : d;
+    if (__builtin_expect(w < 0 || w >= n, 0)) detail::throw_dim_out_of_range(what, d, n);
+    return w;
   }
   unsigned register_hook_impl(std::function<Tensor(const Tensor&)> fn) const;
   std::shared_ptr<TensorImpl> impl_;

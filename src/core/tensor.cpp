@@ -114,16 +114,13 @@ void check_defined(const Tensor& t, const char* what) {
 
 namespace detail {
 void throw_undefined_tensor(const char* what) { TG_ERROR(what, ": called on an undefined tensor"); }
+void throw_dim_out_of_range(const char* what, int64_t d, int64_t ndim) {
+  if (ndim == 0) TG_ERROR(what, ": dimension specified as ", d, " but tensor has no dimensions");
+  TG_ERROR(what, ": Dimension out of range (expected to be in range of [", -ndim, ", ", ndim - 1,
+           "], but got ", d, ")");
+}
 }  // namespace detail
 
-int64_t Tensor::size(int64_t d) const {
-  check_defined(*this, "size");
-  return impl_->sizes[wrap_dim(d, dim(), "size")];
-}
-int64_t Tensor::stride(int64_t d) const {
-  check_defined(*this, "stride");
-  return impl_->strides[wrap_dim(d, dim(), "stride")];
-}
 TensorOptions Tensor::options() const { return TensorOptions(scalar_type()); }
 
 Scalar Tensor::item() const {

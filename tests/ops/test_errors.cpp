@@ -302,6 +302,14 @@ TEST(Errors, UndefinedTensors) {
   EXPECT_TG_ERROR(u.is_contiguous(), (Parts{"is_contiguous", "undefined"}));
   EXPECT_TG_ERROR(u.is_floating_point(), (Parts{"undefined"}));
   EXPECT_TG_ERROR(u.element_size(), (Parts{"undefined"}));
+  EXPECT_TG_ERROR(u.size(0), (Parts{"size", "undefined"}));
+  // size(d) and stride(d) check d; a 0-dim tensor has no dim 0 (nor -1), as in PyTorch.
+  Tensor s = tg::scalar_tensor(1.0);
+  EXPECT_TG_ERROR(s.size(0), (Parts{"size", "no dimensions"}));
+  EXPECT_TG_ERROR(s.stride(-1), (Parts{"stride", "no dimensions"}));
+  EXPECT_TG_ERROR(x.size(1), (Parts{"size", "[-1, 0]", "got 1"}));
+  EXPECT_TG_ERROR(x.stride(-2), (Parts{"stride", "[-1, 0]", "got -2"}));
+  EXPECT_EQ(x.size(-1), 2);
   EXPECT_TG_ERROR(x + u, (Parts{"add", "undefined"}), x);
   EXPECT_TG_ERROR(u.sum(), (Parts{"sum", "undefined"}));
   EXPECT_TG_ERROR(u.backward(), (Parts{"backward", "undefined"}));
