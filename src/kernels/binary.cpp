@@ -3,26 +3,10 @@
 #include "kernels/dispatch.h"
 #include "kernels/kernels.h"
 #include "kernels/loops.h"
-#include "kernels/mul_add.h"
+#include "kernels/scalar_math.h"
 
 namespace tg::kernels {
 namespace {
-
-template <typename T>
-T int_pow(T base, T exp) {
-  if constexpr (std::is_floating_point_v<T>) {
-    return std::pow(base, exp);
-  } else {
-    if (exp < 0) return base == 1 ? 1 : (base == -1 ? (exp % 2 ? -1 : 1) : 0);
-    T r = 1;
-    while (exp) {
-      if (exp & 1) r *= base;
-      base *= base;
-      exp >>= 1;
-    }
-    return r;
-  }
-}
 
 template <typename T>
 T py_max(T a, T b) {

@@ -269,11 +269,9 @@ __attribute__((target("avx2,fma"))) void small_gemv_avx2(float* c, const Tensor&
     for (int r = 0; r < 8; ++r) finish(i + r, sums[r], kv);
   }
   for (; i < m; ++i) {
-    const float* r0 = A + i * as0;
-    __m256 s0 = _mm256_setzero_ps();
-    for (int64_t p = 0; p < kv; p += 8)
-      s0 = _mm256_fmadd_ps(_mm256_loadu_ps(r0 + p), _mm256_loadu_ps(B + p), s0);
-    finish(i, s0, kv);
+    __m256 sum;
+    dot_rows<1>(&sum, A + i * as0, as0, B, kv);
+    finish(i, sum, kv);
   }
 }
 

@@ -6,7 +6,7 @@
 #include "core/parallel.h"
 #include "kernels/dispatch.h"
 #include "kernels/kernels.h"
-#include "kernels/mul_add.h"
+#include "kernels/scalar_math.h"
 #include "kernels/vec_math.h"
 
 namespace tg::kernels {

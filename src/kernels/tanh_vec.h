@@ -1,5 +1,5 @@
-// tanh for float32, written once over GCC vector types and compiled for each SIMD width (8 lanes
-// in vec_math_avx2.cpp, 16 in vec_math_avx512.cpp).
+// tanh for float32 and its backward, written once over GCC vector types and compiled for each SIMD
+// width (8 lanes in vec_math_avx2.cpp, 16 in vec_math_avx512.cpp).
 //
 // Why not SLEEF's tanhf: it goes through expm1 and is accurate to 2.9 ulp (u35) or slow (u10,
 // 4.5x the u35 time). tanh is the bulk of a small tanh network's step, so it gets its own kernel:
@@ -85,6 +85,21 @@ inline void tanh_array(float* out, const float* in, int64_t n) {
     v = tanh_vec<W>(v);
     std::memcpy(out + i, &v, (n - i) * sizeof(float));
   }
+}
+
+// tanh's backward, out = g * (1 - y*y), over whole vectors of W; returns how many leading elements
+// it handled (the caller finishes the tail with std::fma). 1 - y*y is contracted to one fused
+// multiply-add, as PyTorch's kernel rounds it (tests check the bits on every instruction set).
+template <int W>
+inline int64_t tanh_backward_array(float* out, const float* g, const float* y, int64_t n) {
+  typedef float V __attribute__((vector_size(W * 4), aligned(4), may_alias));
+  int64_t i = 0;
+  for (; i + W <= n; i += W) {
+    const V yv = *reinterpret_cast<const V*>(y + i);
+    const V d = 1.0f - yv * yv;
+    *reinterpret_cast<V*>(out + i) = *reinterpret_cast<const V*>(g + i) * d;
+  }
+  return i;
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "kernels/dispatch.h"
 #include "kernels/kernels.h"
 #include "kernels/loops.h"
+#include "kernels/scalar_math.h"
 #include "kernels/vec_math.h"
 
 namespace tg::kernels {
@@ -80,22 +81,6 @@ void for_op(UnaryOp op, F&& run) {
       } else {
         TG_ERROR("unary: this op needs a floating point tensor");
       }
-  }
-}
-
-// x^k for integers by repeated squaring (std::pow would round through double).
-template <typename T>
-T int_power(T x, T k) {
-  if constexpr (std::is_integral_v<T>) {
-    T r = 1;
-    while (k) {
-      if (k & 1) r *= x;
-      x *= x;
-      k >>= 1;
-    }
-    return r;
-  } else {
-    return std::pow(x, k);
   }
 }
 
@@ -181,7 +166,7 @@ void pow_scalar(const Tensor& out, const Tensor& in, double e) {
         unary_loop<scalar_t, scalar_t>(out, in, [ex](scalar_t x) { return std::pow(x, ex); });
     } else {
       TG_CHECK(e >= 0, "pow: integers to negative integer powers are not allowed");
-      unary_loop<scalar_t, scalar_t>(out, in, [ex](scalar_t x) { return int_power(x, ex); });
+      unary_loop<scalar_t, scalar_t>(out, in, [ex](scalar_t x) { return int_pow(x, ex); });
     }
   });
 }

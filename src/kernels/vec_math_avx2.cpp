@@ -65,14 +65,7 @@ int64_t vec_unary_f32(UnaryOp op, float* out, const float* in, int64_t n) {
 void vec_tanh_f32_avx2(float* out, const float* in, int64_t n) { tanh_array<8>(out, in, n); }
 
 int64_t vec_tanh_backward_f32(float* out, const float* g, const float* y, int64_t n) {
-  const __m256 one = _mm256_set1_ps(1.0f);
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    __m256 yv = _mm256_loadu_ps(y + i);
-    __m256 d = _mm256_fnmadd_ps(yv, yv, one);
-    _mm256_storeu_ps(out + i, _mm256_mul_ps(_mm256_loadu_ps(g + i), d));
-  }
-  return i;
+  return tanh_backward_array<8>(out, g, y, n);
 }
 
 int64_t vec_unary_f64(UnaryOp op, double* out, const double* in, int64_t n) {

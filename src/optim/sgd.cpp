@@ -65,32 +65,27 @@ Tensor SGD::step(LossClosure closure) {
     for (auto& p : group.params()) {
       const Tensor& grad = p.grad();
       if (!grad.defined()) continue;
-      if (momentum != 0 && !o.nesterov()) {
-        auto& st = param_state<SGDParamState>(p, [] { return std::make_unique<SGDParamState>(); });
-        Tensor& buf = st.momentum_buffer();
-        if (buf.defined() && fusable(p, grad, buf)) {
-          kernels::sgd_momentum_step(p, grad, buf, lr, momentum, dampening, weight_decay);
-          // The versions the op-by-op update leaves: buf.mul_().add_() and p.add_().
-          impl_of(buf)->bump_version();
-          impl_of(buf)->bump_version();
-          impl_of(p)->bump_version();
-          continue;
-        }
+      Tensor* buf = nullptr;
+      if (momentum != 0)
+        buf = &param_state<SGDParamState>(p, [] {
+                 return std::make_unique<SGDParamState>();
+               }).momentum_buffer();
+      if (buf && buf->defined() && !o.nesterov() && fusable(p, grad, *buf)) {
+        kernels::sgd_momentum_step(p, grad, *buf, lr, momentum, dampening, weight_decay);
+        // The versions the op-by-op update leaves: buf.mul_().add_() and p.add_().
+        impl_of(*buf)->bump_version();
+        impl_of(*buf)->bump_version();
+        impl_of(p)->bump_version();
+        continue;
       }
       Tensor d_p = grad;
       if (weight_decay != 0) d_p = d_p.add(p, weight_decay);
-      if (momentum != 0) {
-        auto& st = param_state<SGDParamState>(p, [] { return std::make_unique<SGDParamState>(); });
-        Tensor& buf = st.momentum_buffer();
-        if (!buf.defined()) {
-          buf = d_p.clone().detach();
-        } else {
-          buf.mul_(momentum).add_(d_p, 1 - dampening);
-        }
-        if (o.nesterov())
-          d_p = d_p.add(buf, momentum);
+      if (buf) {
+        if (!buf->defined())
+          *buf = d_p.clone().detach();
         else
-          d_p = buf;
+          buf->mul_(momentum).add_(d_p, 1 - dampening);
+        d_p = o.nesterov() ? d_p.add(*buf, momentum) : *buf;
       }
       p.add_(d_p, -lr);
     }

@@ -1,4 +1,5 @@
-// The one-rounding multiply-add that PyTorch's CPU kernels use for `x + alpha * y`.
+// Scalar arithmetic that several kernels share: PyTorch's one-rounding multiply-add and integer
+// powers.
 #pragma once
 
 #include <cmath>
@@ -19,6 +20,24 @@ inline T mul_add(T a, T y, T x) {
     return std::fma(a, y, x);
   else
     return x + a * y;
+}
+
+// base^exp. Integers by repeated squaring (std::pow would round through double); a negative
+// integer exponent gives what PyTorch's integer pow gives: 1 or -1 for a base of 1 or -1, else 0.
+template <typename T>
+inline T int_pow(T base, T exp) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return std::pow(base, exp);
+  } else {
+    if (exp < 0) return base == 1 ? 1 : (base == -1 ? (exp % 2 ? -1 : 1) : 0);
+    T r = 1;
+    while (exp) {
+      if (exp & 1) r *= base;
+      base *= base;
+      exp >>= 1;
+    }
+    return r;
+  }
 }
 
 }  // namespace tg::kernels
