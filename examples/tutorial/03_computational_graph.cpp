@@ -89,16 +89,10 @@ void computational_graph(const Settings& settings) {
 
   // The graph autograd recorded, drawn from f back to the leaves: one box per operation (named
   // as PyTorch names its grad_fn), one ellipse per input, with every named value and gradient.
-  tg::viz::GraphOptions options;
-  options.names = {{"x", x}, {"y", y}, {"z", z}, {"a", a}, {"b", b},
-                   {"c", c}, {"d", d}, {"e", e}, {"f", f}};
-  options.show_values = true;
-  options.show_grads = true;
-  options.show_shapes = false;
-  options.title = "f(x, y, z) = tanh(ln(1 + z * 2x / sin(y)))";
-  options.rankdir = "TB";
   std::cout << '\n';
-  save_graph(tg::viz::to_dot(f, options), settings, "computational_graph", "graph");
+  save_value_graph(
+      f, {{"x", x}, {"y", y}, {"z", z}, {"a", a}, {"b", b}, {"c", c}, {"d", d}, {"e", e}, {"f", f}},
+      "f(x, y, z) = tanh(ln(1 + z * 2x / sin(y)))", settings, "computational_graph");
 }
 
 }  // namespace tutorial

@@ -100,16 +100,11 @@ void simple_graph(const Settings& settings) {
             << "ana_dloss_dw == autograd_dloss_dw: " << (ana_dloss_dw == autograd_dloss_dw) << '\n'
             << "ana_dloss_db == autograd_dloss_db: " << (ana_dloss_db == autograd_dloss_db) << '\n';
 
-  tg::viz::GraphOptions options;
-  options.names = {
-      {"w", graph.w}, {"b", graph.b}, {"prediction", prediction}, {"loss", square_loss}};
-  options.show_values = true;
-  options.show_grads = true;
-  options.show_shapes = false;
-  options.title = "SimpleGraph at x = 1, y = 7\nloss = (y - tanh(w x + b))^2";
-  options.rankdir = "TB";
   std::cout << '\n';
-  save_graph(tg::viz::to_dot(square_loss, options), settings, "simple_graph", "graph");
+  save_value_graph(
+      square_loss,
+      {{"w", graph.w}, {"b", graph.b}, {"prediction", prediction}, {"loss", square_loss}},
+      "SimpleGraph at x = 1, y = 7\nloss = (y - tanh(w x + b))^2", settings, "simple_graph");
 }
 
 }  // namespace tutorial

@@ -31,4 +31,16 @@ void save_graph(const std::string& dot, const Settings& settings, std::string_vi
   report(base, what);
 }
 
+void save_value_graph(const tg::Tensor& root, std::vector<std::pair<std::string, tg::Tensor>> names,
+                      std::string title, const Settings& settings, std::string_view stem) {
+  tg::viz::GraphOptions options;
+  options.names = std::move(names);
+  options.show_values = true;
+  options.show_grads = true;
+  options.show_shapes = false;
+  options.title = std::move(title);
+  options.rankdir = "TB";
+  save_graph(tg::viz::to_dot(root, options), settings, stem, "graph");
+}
+
 }  // namespace tutorial

@@ -7,6 +7,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "sections.h"
 
@@ -20,5 +22,10 @@ void save_figure(const tg::viz::Figure& figure, const Settings& settings, std::s
 // The same for a backward graph in Graphviz's DOT language (from tg::viz::to_dot).
 void save_graph(const std::string& dot, const Settings& settings, std::string_view stem,
                 std::string_view what);
+
+// The tutorial's drawing of a backward graph: from `root` down to the leaves, the named tensors
+// labelled with their values and gradients, saved as a "graph" figure under `stem`.
+void save_value_graph(const tg::Tensor& root, std::vector<std::pair<std::string, tg::Tensor>> names,
+                      std::string title, const Settings& settings, std::string_view stem);
 
 }  // namespace tutorial
