@@ -99,6 +99,13 @@ struct MergedDims {
   }
 };
 
+// True when an input's bytes [in, in + in_span) meet the output's [out, out + out_span) other
+// than as the output's own elements at the same positions (`identical`).
+inline bool reads_what_it_writes(const char* out, int64_t out_span, const char* in, int64_t in_span,
+                                 bool identical) {
+  return in < out + out_span && out < in + in_span && !identical;
+}
+
 // True when operand 0 (the output) shares memory with another operand without being the very
 // same elements (same address, same strides): an in-place op on overlapping views, such as
 // x[1:].add_(x[:-1]). Such an op must run in order, on one thread, as it always did.
@@ -111,12 +118,10 @@ bool partial_overlap(const MergedDims<N>& dims, const std::array<char*, N>& base
   };
   const int64_t out_span = span(0);
   for (size_t k = 1; k < N; ++k) {
-    const bool disjoint = base[k] >= base[0] + out_span || base[0] >= base[k] + span(k);
-    if (disjoint) continue;
     bool same = base[k] == base[0];
     for (size_t d = 0; same && d < dims.sizes.size(); ++d)
       same = dims.strides[k][d] == dims.strides[0][d];
-    if (!same) return true;
+    if (reads_what_it_writes(base[0], out_span, base[k], span(k), same)) return true;
   }
   return false;
 }
@@ -166,10 +171,10 @@ bool run_flat(const std::array<TensorImpl*, N>& t, const std::array<int64_t, N>&
   }
   // An input inside the output's memory, other than the output itself (a broadcast element of
   // it, or another view of it), is read while being written: in order, on one thread.
-  const char* out_end = base[0] + o->numel * es[0];
   for (size_t k = 1; k < N; ++k) {
-    const char* in_end = base[k] + (st[k] ? t[k]->numel * es[k] : es[k]);
-    if (base[k] < out_end && base[0] < in_end && !(base[k] == base[0] && st[k] == st[0])) {
+    const int64_t in_span = st[k] ? t[k]->numel * es[k] : es[k];
+    if (reads_what_it_writes(base[0], o->numel * es[0], base[k], in_span,
+                             base[k] == base[0] && st[k] == st[0])) {
       part(0, o->numel);
       return true;
     }
