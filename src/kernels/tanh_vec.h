@@ -1,10 +1,11 @@
-// tanh for float32 and its backward, written once over GCC vector types and compiled for each SIMD
-// width (8 lanes in vec_math_avx2.cpp, 16 in vec_math_avx512.cpp).
+// tanh for float32 and its backward, written over GCC vector types. The backward is compiled for
+// both SIMD widths (8 lanes in vec_math_avx2.cpp, 16 in vec_math_avx512.cpp); the forward here is
+// the AVX2 one, since AVX-512 has a faster table-driven tanh (vec_math_avx512.cpp).
 //
 // Why not SLEEF's tanhf: it goes through expm1 and is accurate to 2.9 ulp (u35) or slow (u10,
 // 4.5x the u35 time). tanh is the bulk of a small tanh network's step, so it gets its own kernel:
-// 1.1 ulp at most over every float (checked exhaustively against double tanh), and 0.23 ns per
-// element with AVX-512 against 0.29 ns for SLEEF's u35 (0.42 against 0.58 ns with AVX2).
+// 1.1 ulp at most over every float (checked exhaustively against double tanh), and 0.42 ns per
+// element with AVX2 against 0.58 ns for SLEEF's u35.
 //
 // |x| < 0.9:  x + x^3 P(x^2), P a degree-5 fit of relative error 1.6e-8 on [0, 0.9];
 // |x| >= 0.9: 1 - 2 / (exp(2|x|) + 1), with exp(r) = 1 + r + r^2 Q(r) after reduction by ln 2
