@@ -134,7 +134,72 @@ void sum_columns(T* out, const T* in, int64_t k, int64_t m) {
       32);
 }
 
+// Columns [b, e) of column_sum_and_dot: 4 * W sums and 4 * W dots in registers over all m rows,
+// each added row after row as sum_column_range_vec and the product's fused multiply-adds are.
+template <int W>
+inline void column_sum_and_dot_vec(float* sum, float* dot, const float* g, const float* x,
+                                   int64_t xs, int64_t m, int64_t n, int64_t b, int64_t e) {
+  typedef float V __attribute__((vector_size(W * 4), aligned(4), may_alias));
+  int64_t j = b;
+  for (; j + 4 * W <= e; j += 4 * W) {
+    V s[4], d[4];
+    for (int q = 0; q < 4; ++q) s[q] = d[q] = V{};
+    for (int64_t i = 0; i < m; ++i) {
+      const V* row = reinterpret_cast<const V*>(g + i * n + j);
+      const float xi = x[i * xs];
+      for (int q = 0; q < 4; ++q) {
+        s[q] += row[q];
+        d[q] += xi * row[q];  // contracted to a fused multiply-add (the wrappers enable FMA)
+      }
+    }
+    for (int q = 0; q < 4; ++q) {
+      reinterpret_cast<V*>(sum + j)[q] = s[q];
+      reinterpret_cast<V*>(dot + j)[q] = d[q];
+    }
+  }
+  for (; j < e; ++j) {
+    float s = 0, d = 0;
+    for (int64_t i = 0; i < m; ++i) {
+      s += g[i * n + j];
+      d = std::fma(x[i * xs], g[i * n + j], d);
+    }
+    sum[j] = s;
+    dot[j] = d;
+  }
+}
+__attribute__((target("avx2,fma"), flatten)) void column_sum_and_dot_avx2(
+    float* sum, float* dot, const float* g, const float* x, int64_t xs, int64_t m, int64_t n,
+    int64_t b, int64_t e) {
+  column_sum_and_dot_vec<8>(sum, dot, g, x, xs, m, n, b, e);
+}
+__attribute__((target("avx512f,fma"), flatten)) void column_sum_and_dot_avx512(
+    float* sum, float* dot, const float* g, const float* x, int64_t xs, int64_t m, int64_t n,
+    int64_t b, int64_t e) {
+  column_sum_and_dot_vec<16>(sum, dot, g, x, xs, m, n, b, e);
+}
+
 }  // namespace
+
+bool column_sum_and_dot(const Tensor& sum, const Tensor& dot, const Tensor& g, const Tensor& x) {
+  auto* gi = impl_of(g);
+  if (gi->dtype != kFloat || impl_of(x)->dtype != kFloat || !has_avx2()) return false;
+  const int64_t m = gi->sizes[0], n = gi->sizes[1];
+  float* s = impl_of(sum)->data_as<float>();
+  float* d = impl_of(dot)->data_as<float>();
+  const float* gp = gi->data_as<float>();
+  const float* xp = impl_of(x)->data_as<float>();
+  const int64_t xs = impl_of(x)->strides[0];
+  // Threads take disjoint column ranges, as in sum_columns, so every thread count gives the
+  // same bits.
+  parallel_for(
+      0, n, std::max<int64_t>(16, kGrainSize / std::max<int64_t>(m, 1)),
+      [&](int64_t b, int64_t e) {
+        if (has_avx512()) return column_sum_and_dot_avx512(s, d, gp, xp, xs, m, n, b, e);
+        column_sum_and_dot_avx2(s, d, gp, xp, xs, m, n, b, e);
+      },
+      32);
+  return true;
+}
 
 double sum_squared_difference(const Tensor& x, const Tensor& y) {
   double total = 0;

@@ -166,20 +166,36 @@ Tensor addmm(const Tensor& self, const Tensor& m1, const Tensor& m2, const Scala
   // self goes into the product's first pass (no broadcast copy of a bias first); with beta = 0
   // it is ignored, nan or not, as in PyTorch.
   kernels::gemm(out, m1, m2, a, b, self);
-  if (autograd::should_record({&self, &m1, &m2}))
-    autograd::record("AddmmBackward0", {&self, &m1, &m2}, {&out},
-                     {save(needs(m2, autograd::needs_grad(m1))), save(needs(m1, autograd::needs_grad(m2)))},
-                     [a, b, m1_cm = column_major(m1), m2_cm = column_major(m2)](const tensor_list& g,
-                                                                                const tensor_list& s) {
-                       Tensor gs = b == 1.0 ? g[0] : g[0] * b;
-                       Tensor g1 = mm_mat1_backward(g[0], s[0], m1_cm);
-                       Tensor g2 = mm_mat2_backward(g[0], s[1], m2_cm);
-                       if (a != 1.0) {
-                         if (g1.defined()) g1 = g1 * a;
-                         if (g2.defined()) g2 = g2 * a;
-                       }
-                       return tensor_list{gs, g1, g2};
-                     });
+  if (autograd::should_record({&self, &m1, &m2})) {
+    // Linear with one input feature: self is its bias, one value per column. When both the bias
+    // and m2 (weight.t()) want gradients, they are computed together in one pass over g instead
+    // of a column sum (left to the engine's sum_to) and a product that each read all of g.
+    // (One output column is a dot product, which the gemv sums in eight partial sums: left to it.)
+    const bool bias_row = shape[1] > 1 && self.numel() == shape[1] &&
+                          (self.dim() == 1 || (self.dim() == 2 && self.size(0) == 1));
+    const bool one_pass =
+        a == 1.0 && b == 1.0 && m1.size(1) == 1 && bias_row && autograd::needs_grad(self);
+    autograd::record(
+        "AddmmBackward0", {&self, &m1, &m2}, {&out},
+        {save(needs(m2, autograd::needs_grad(m1))), save(needs(m1, autograd::needs_grad(m2)))},
+        [a, b, m1_cm = column_major(m1), m2_cm = column_major(m2), one_pass,
+         self_shape = DimVector(self.sizes())](const tensor_list& g, const tensor_list& s) {
+          if (one_pass && s[1].defined() && g[0].is_contiguous() && g[0].scalar_type() == kFloat) {
+            Tensor bias = make_empty(self_shape, g[0].scalar_type());
+            Tensor weight = make_empty({1, g[0].size(1)}, g[0].scalar_type());
+            if (kernels::column_sum_and_dot(bias, weight, g[0], s[1]))
+              return tensor_list{bias, mm_mat1_backward(g[0], s[0], m1_cm), weight};
+          }
+          Tensor gs = b == 1.0 ? g[0] : g[0] * b;
+          Tensor g1 = mm_mat1_backward(g[0], s[0], m1_cm);
+          Tensor g2 = mm_mat2_backward(g[0], s[1], m2_cm);
+          if (a != 1.0) {
+            if (g1.defined()) g1 = g1 * a;
+            if (g2.defined()) g2 = g2 * a;
+          }
+          return tensor_list{gs, g1, g2};
+        });
+  }
   return out;
 }
 
