@@ -96,13 +96,14 @@ def main():
     print("// Worst relative fit error per interval, in units of 2^-24:")
     for k, (lo, hi, _, _, worst) in enumerate(rows[:30]):
         print(f"//   {k:2d} [{lo:.6g}, {hi:.6g}): {worst:.3f}")
-    print("#pragma once\n\nnamespace tg::kernels::tanh_table {\n")
+    print("#pragma once\n\n// The tables stay as generated, four values to a line.\n// clang-format off")
+    print("namespace tg::kernels::tanh_table {\n")
     print(f"inline constexpr int kFirstCode = {FIRST_CODE};")
     print(f"inline constexpr float kCap = {CAP}f;")
     print(table("kCentre", [f"{np.float32(r[2]).item()!r}f" for r in rows]))
     for j in range(DEGREE + 1):
         print(table(f"kC{j}", [f"{np.float32(r[3][j]).item()!r}f" for r in rows]))
-    print("}  // namespace tg::kernels::tanh_table")
+    print("}  // namespace tg::kernels::tanh_table\n// clang-format on")
 
 
 if __name__ == "__main__":

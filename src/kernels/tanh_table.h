@@ -32,6 +32,8 @@
 //   29 [8, 9.5): 0.189
 #pragma once
 
+// The tables stay as generated, four values to a line.
+// clang-format off
 namespace tg::kernels::tanh_table {
 
 inline constexpr int kFirstCode = 491;
@@ -107,3 +109,4 @@ alignas(64) inline constexpr float kC5[32] = {
     1.5654667606668227e-07f, 1.1700644009238204e-08f, 1.1700644009238204e-08f, 1.1700644009238204e-08f};
 
 }  // namespace tg::kernels::tanh_table
+// clang-format on
