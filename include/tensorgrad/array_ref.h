@@ -84,6 +84,11 @@ class SmallVector {
     if (this != &o) assign(o.begin(), o.end());
     return *this;
   }
+  // Straight into the elements (converting to a SmallVector first would copy them twice).
+  SmallVector& operator=(IntArrayRef a) {
+    assign(a.begin(), a.end());
+    return *this;
+  }
   SmallVector(SmallVector&& o) noexcept { move_from(o); }
   SmallVector& operator=(SmallVector&& o) noexcept {
     if (this != &o) {
@@ -102,7 +107,9 @@ class SmallVector {
   void assign(const int64_t* b, const int64_t* e) {
     size_t n = static_cast<size_t>(e - b);
     reserve(n);
-    if (n) std::memmove(data_, b, n * sizeof(int64_t));
+    // An element loop, not memmove: shapes have a handful of elements, and a library call costs
+    // more than copying them. Copying forward is right even for a suffix of this vector.
+    for (size_t i = 0; i < n; ++i) data_[i] = b[i];
     size_ = n;
   }
   // Sets the size to n without writing the elements (the caller writes every one of them).
@@ -164,7 +171,9 @@ class SmallVector {
     if (o.data_ == o.inline_) {
       data_ = inline_;
       capacity_ = N;
-      std::memcpy(inline_, o.inline_, o.size_ * sizeof(int64_t));
+      // All N slots, a fixed-size copy the compiler does inline (a copy of size_ elements
+      // becomes a memcpy call); that is why the slots start zeroed.
+      for (size_t i = 0; i < N; ++i) inline_[i] = o.inline_[i];
     } else {
       data_ = o.data_;
       capacity_ = o.capacity_;
@@ -175,7 +184,7 @@ class SmallVector {
     o.size_ = 0;
   }
 
-  int64_t inline_[N];
+  int64_t inline_[N] = {};
   int64_t* data_ = inline_;
   size_t size_ = 0;
   size_t capacity_ = N;
