@@ -221,9 +221,12 @@ void reduce(ReduceOp op, const Tensor& out, const Tensor& in, const std::vector<
   const int64_t nd = static_cast<int64_t>(ii->sizes.size());
   int64_t outer = 1, inner = 1;
   bool trailing = true, leading = true;
-  // trailing: all reduced dims come after all kept dims; leading: the reverse.
+  // trailing: all reduced dims come after all kept dims; leading: the reverse. Dims of size 1
+  // do not change the layout and count as neither, so a [n, 1] summed over dim 0 is one
+  // contiguous run (a row), not n rows of one column.
   bool seen_reduced = false, seen_kept = false;
   for (int64_t d = 0; d < nd; ++d) {
+    if (ii->sizes[d] == 1) continue;
     if (reduce_dim[d]) {
       inner *= ii->sizes[d];
       seen_reduced = true;
