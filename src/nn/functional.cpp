@@ -102,12 +102,19 @@ Tensor mse_loss(const Tensor& input, const Tensor& target, const MSELossFuncOpti
       target.is_contiguous()) {
     // One pass for the common case; the same roundings as the composite below (squares rounded
     // to the dtype, summed in double, the mean divided in the dtype).
-    const double sum = kernels::sum_squared_difference(input, target);
-    out = scalar_tensor(sum, input.scalar_type());
+    double value = kernels::sum_squared_difference(input, target);
     if (r == kMean) {
-      out.div_(static_cast<double>(input.numel()));
-      impl_of(out)->storage->version = 0;  // a fresh result, as mean() returns it
+      // The sum rounded to the dtype, then divided in it, as div_ would (without its dispatch).
+      const auto n = static_cast<double>(input.numel());
+      value = input.scalar_type() == kFloat
+                  ? static_cast<double>(static_cast<float>(value) / static_cast<float>(n))
+                  : value / n;
     }
+    out = make_empty({}, input.scalar_type());
+    if (input.scalar_type() == kFloat)
+      *impl_of(out)->data_as<float>() = static_cast<float>(value);
+    else
+      *impl_of(out)->data_as<double>() = value;
   } else {
     NoGradGuard guard;
     Tensor d = input - target;

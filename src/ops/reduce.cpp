@@ -376,6 +376,10 @@ Tensor sum_to(const Tensor& g, IntArrayRef shape) {
   for (int64_t i = 0; i < lead; ++i) dims.push_back(i);
   for (int64_t i = lead; i < g.dim(); ++i)
     if (shape[i - lead] == 1 && g.size(i) != 1) dims.push_back(i);
+  // Only the leading dims summed away (a bias's gradient): the sum has the target shape as is.
+  // With grad mode on (create_graph) the result keeps PyTorch's history: a sum, then a view.
+  if (!dims.empty() && static_cast<int64_t>(dims.size()) == lead && !autograd::grad_mode())
+    return g.sum(dims, false);
   Tensor r = dims.empty() ? g : g.sum(dims, true);
   return lead > 0 || !r.sizes().equals(shape) ? r.reshape(shape) : r;
 }
