@@ -85,6 +85,9 @@ struct Edge {
 
 using tensor_list = std::vector<Tensor>;
 using variable_list = std::vector<Tensor>;
+// A node's outgoing edges, one per input of its op. Ops have at most three inputs as a rule
+// (addmm), so the list lives inside the node and recording one allocates nothing for it.
+using edge_list = detail::InlineVector<Edge, 3>;
 
 // A step of the backward graph. Subclasses implement apply(): gradients w.r.t. the node's outputs
 // in, gradients w.r.t. its inputs out (one per next edge, undefined where none flows).
@@ -100,7 +103,7 @@ struct Node : std::enable_shared_from_this<Node> {
   virtual void release_variables() {}
 
   tensor_list operator()(tensor_list&& grads) { return apply(std::move(grads)); }
-  const std::vector<Edge>& next_functions() const { return next_edges_; }
+  const edge_list& next_functions() const { return next_edges_; }
   const Edge& next_edge(size_t i) const { return next_edges_[i]; }
   size_t num_inputs() const { return next_edges_.size(); }
   size_t num_outputs() const { return num_outputs_; }
@@ -112,7 +115,7 @@ struct Node : std::enable_shared_from_this<Node> {
     ScalarType dtype = kFloat;
   };
 
-  std::vector<Edge> next_edges_;
+  edge_list next_edges_;
   detail::InlineVector<InputMeta, 2> input_meta_;
   size_t num_outputs_ = 1;
   uint64_t sequence_nr_;

@@ -19,8 +19,7 @@ struct Table {
 // no division, so with AVX-512's 32-entry permutes it takes half the time of tanh_vec<16>
 // (0.12 against 0.25 ns per value), and it is more accurate (0.99 ulp at most against 1.09).
 // AVX2 has no two-register permute and keeps tanh_vec<8>, so the last bit of a few values can
-// differ between the two instruction sets. Masked loads and stores handle the tail with the
-// same arithmetic, so a value never depends on its position.
+// differ between the two instruction sets.
 void tanh_by_intervals(float* out, const float* in, int64_t n) {
   using namespace tanh_table;
   const Table centre(kCentre), c0(kC0), c1(kC1), c2(kC2), c3(kC3), c4(kC4), c5(kC5);
@@ -28,9 +27,7 @@ void tanh_by_intervals(float* out, const float* in, int64_t n) {
   const __m512 cap = _mm512_set1_ps(kCap);
   const __m512i zero = _mm512_setzero_si512();
   constexpr __mmask16 kAll = 0xffff;
-  for (int64_t i = 0; i < n; i += 16) {
-    const __mmask16 m = n - i >= 16 ? kAll : __mmask16((1u << (n - i)) - 1);
-    const __m512i x = _mm512_maskz_loadu_epi32(m, in + i);
+  auto tanh16 = [&](__m512i x) {
     // min(cap, a) returns a when a is NaN (the second operand wins), so NaN stays NaN. The
     // masked forms of min and max name their pass-through operand: GCC 12 warns about the
     // undefined one the unmasked intrinsics use.
@@ -45,8 +42,16 @@ void tanh_by_intervals(float* out, const float* in, int64_t n) {
     p = _mm512_fmadd_ps(p, u, c2[k]);
     p = _mm512_fmadd_ps(p, u, c1[k]);
     p = _mm512_fmadd_ps(p, u, c0[k]);
-    const __m512i sign = x & ~magnitude;
-    _mm512_mask_storeu_epi32(out + i, m, _mm512_castps_si512(p) | sign);
+    return _mm512_castps_si512(p) | (x & ~magnitude);
+  };
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16)
+    _mm512_storeu_si512(out + i, tanh16(_mm512_loadu_si512(in + i)));
+  if (i < n) {
+    // The tail through the same arithmetic (masked load and store), so a value never depends on
+    // its position.
+    const __mmask16 m = static_cast<__mmask16>((1u << (n - i)) - 1);
+    _mm512_mask_storeu_epi32(out + i, m, tanh16(_mm512_maskz_loadu_epi32(m, in + i)));
   }
 }
 
