@@ -782,3 +782,74 @@ TEST(SavedTensors, DroppingTheGraphFreesEverything) {
 }
 
 }  // namespace
+
+namespace {
+
+// tanh's and relu's backward write into the incoming gradient's buffer when only the engine holds
+// it. Whoever else holds that gradient (retain_grad, a hook, autograd::grad's result) must see it
+// unchanged.
+struct ElementwiseBackward {
+  const char* name;
+  Tensor (*f)(const Tensor&);
+  double (*derivative)(double x);
+};
+
+const ElementwiseBackward kReusing[] = {
+    {"tanh", [](const Tensor& x) { return tg::tanh(x); },
+     [](double x) { return 1 - std::tanh(x) * std::tanh(x); }},
+    {"relu", [](const Tensor& x) { return tg::relu(x); },
+     [](double x) { return x > 0 ? 1.0 : 0.0; }},
+};
+
+TEST(GradientBuffers, ReusedWhenOnlyTheEngineHoldsThem) {
+  for (const auto& op : kReusing) {
+    Tensor x = leaf({-1.5, -0.25, 0.5, 2});
+    Tensor z = op.f(x);
+    const void* incoming = nullptr;
+    // A hook that looks at the gradient without keeping it.
+    z.register_hook([&](const Tensor& g) { incoming = g.data_ptr(); });
+    (z * 3).sum().backward();
+    ASSERT_NE(incoming, nullptr) << op.name;
+    // The gradient of x was written where z's gradient was, and became x.grad as it was.
+    EXPECT_EQ(x.grad().data_ptr(), incoming) << op.name;
+    for (int64_t i = 0; i < 4; ++i)
+      EXPECT_NEAR(at(x.grad(), i), 3 * op.derivative(at(x, i)), 1e-12) << op.name << " " << i;
+  }
+}
+
+TEST(GradientBuffers, LeftAloneWhenSomeoneElseHoldsThem) {
+  for (const auto& op : kReusing) {
+    // retain_grad keeps z's gradient in z.grad().
+    Tensor x = leaf({-1.5, -0.25, 0.5, 2});
+    Tensor z = op.f(x);
+    z.retain_grad();
+    (z * 3).sum().backward();
+    EXPECT_TRUE(z.grad().equal(tg::full({4}, 3.0, tg::kFloat64))) << op.name;
+    for (int64_t i = 0; i < 4; ++i)
+      EXPECT_NEAR(at(x.grad(), i), 3 * op.derivative(at(x, i)), 1e-12) << op.name << " " << i;
+
+    // A hook that keeps the gradient it is shown.
+    Tensor x2 = leaf({-1.5, -0.25, 0.5, 2});
+    Tensor z2 = op.f(x2);
+    Tensor kept;
+    z2.register_hook([&](const Tensor& g) { kept = g; });
+    (z2 * 3).sum().backward();
+    EXPECT_TRUE(kept.equal(tg::full({4}, 3.0, tg::kFloat64))) << op.name;
+
+    // autograd::grad returns the gradient of z as well as the one of x.
+    Tensor x3 = leaf({-1.5, -0.25, 0.5, 2});
+    Tensor z3 = op.f(x3);
+    auto gs = tg::autograd::grad({(z3 * 3).sum()}, {z3, x3});
+    EXPECT_TRUE(gs[0].equal(tg::full({4}, 3.0, tg::kFloat64))) << op.name;
+    for (int64_t i = 0; i < 4; ++i)
+      EXPECT_NEAR(at(gs[1], i), 3 * op.derivative(at(x3, i)), 1e-12) << op.name << " " << i;
+
+    // A gradient passed in by the caller belongs to the caller.
+    Tensor x4 = leaf({-1.5, -0.25, 0.5, 2});
+    Tensor gz = tg::full({4}, 3.0, tg::kFloat64);
+    op.f(x4).backward(gz);
+    EXPECT_TRUE(gz.equal(tg::full({4}, 3.0, tg::kFloat64))) << op.name;
+  }
+}
+
+}  // namespace
