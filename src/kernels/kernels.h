@@ -79,12 +79,11 @@ enum class ReduceOp { Sum, Prod, Max, Min, ArgMax, ArgMin, Any, All };
 // contiguous with in's shape minus (or keeping as 1) those dims. ArgMax/ArgMin want one dim and
 // an int64 out.
 void reduce(ReduceOp op, const Tensor& out, const Tensor& in, const std::vector<bool>& reduce_dim);
-// For a contiguous float g of shape [m, n] and x of m elements (any stride), in one pass over g:
-// sum[j] = sum_i g[i, j] and dot[j] = sum_i x[i] * g[i, j] (sum and dot: n contiguous floats).
-// These are the bias and weight gradients of a linear layer with one input feature, added in the
-// order of the separate column sum and product (so with their bits). Returns false, computing
-// nothing, where there is no vector path (not float, no AVX2); the caller then does both apart.
-bool column_sum_and_dot(const Tensor& sum, const Tensor& dot, const Tensor& g, const Tensor& x);
+// For a contiguous floating g of shape [m, n] and x of m elements (any stride, g's dtype), in one
+// pass over g: sum[j] = sum_i g[i, j] and dot[j] = sum_i x[i] * g[i, j] (sum and dot: n contiguous
+// elements). These are the bias and weight gradients of a linear layer with one input feature,
+// added and rounded as the separate column sum and product do it, so with their bits.
+void column_sum_and_dot(const Tensor& sum, const Tensor& dot, const Tensor& g, const Tensor& x);
 
 // C = alpha * A B + beta * C for 2-d tensors of any strides; C contiguous. With `self` (addmm's
 // input, broadcastable to C's shape and of C's dtype), C's prior content is ignored and

@@ -1,10 +1,9 @@
 // Reductions. The input is brought to a layout where the reduced elements are either the
 // innermost run of each output (rows) or the outermost one (columns); the general case permutes
 // the reduced dims to the end first.
-#include <immintrin.h>
-
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "core/parallel.h"
 #include "kernels/dispatch.h"
@@ -119,19 +118,41 @@ __attribute__((target("avx512f"), flatten)) void sum_column_range_avx512(float* 
   sum_column_range_vec<16>(out, in, k, m, b, e);
 }
 
-// out[j] = sum_i in[i * m + j]. Threads take disjoint column ranges, so each sum keeps its order.
+// Runs fn(b, e) on ranges of the m columns of a k-row reduction. Threads take disjoint column
+// ranges, so every column is summed in the same order on any number of threads.
+template <typename F>
+void for_column_ranges(int64_t m, int64_t k, F&& fn) {
+  parallel_for(0, m, std::max<int64_t>(16, kGrainSize / std::max<int64_t>(k, 1)),
+               std::forward<F>(fn), 32);
+}
+
+// out[j] = sum_i in[i * m + j].
 template <typename T>
 void sum_columns(T* out, const T* in, int64_t k, int64_t m) {
-  parallel_for(
-      0, m, std::max<int64_t>(16, kGrainSize / std::max<int64_t>(k, 1)),
-      [&](int64_t b, int64_t e) {
-        if constexpr (std::is_same_v<T, float>) {
-          if (has_avx512()) return sum_column_range_avx512(out, in, k, m, b, e);
-          if (has_avx2()) return sum_column_range_avx2(out, in, k, m, b, e);
-        }
-        sum_column_range<T>(out, in, k, m, b, e);
-      },
-      32);
+  for_column_ranges(m, k, [&](int64_t b, int64_t e) {
+    if constexpr (std::is_same_v<T, float>) {
+      if (has_avx512()) return sum_column_range_avx512(out, in, k, m, b, e);
+      if (has_avx2()) return sum_column_range_avx2(out, in, k, m, b, e);
+    }
+    sum_column_range<T>(out, in, k, m, b, e);
+  });
+}
+
+// Columns [b, e) of column_sum_and_dot without vector registers (double, or float without AVX2),
+// compiled for the baseline instruction set: the additions of sum_column_range and the multiply
+// then add of the portable product loops (small_gemm, small_gemv), in their order.
+template <typename T>
+void column_sum_and_dot_range(T* sum, T* dot, const T* g, const T* x, int64_t xs, int64_t m,
+                              int64_t n, int64_t b, int64_t e) {
+  for (int64_t j = b; j < e; ++j) sum[j] = dot[j] = 0;
+  for (int64_t i = 0; i < m; ++i) {
+    const T* row = g + i * n;
+    const T xi = x[i * xs];
+    for (int64_t j = b; j < e; ++j) {
+      sum[j] += row[j];
+      dot[j] += xi * row[j];
+    }
+  }
 }
 
 // Columns [b, e) of column_sum_and_dot: 4 * W sums and 4 * W dots in registers over all m rows,
@@ -178,27 +199,27 @@ __attribute__((target("avx512f,fma"), flatten)) void column_sum_and_dot_avx512(
   column_sum_and_dot_vec<16>(sum, dot, g, x, xs, m, n, b, e);
 }
 
+template <typename T>
+void column_sums_and_dots(T* sum, T* dot, const T* g, const T* x, int64_t xs, int64_t m,
+                          int64_t n) {
+  for_column_ranges(n, m, [&](int64_t b, int64_t e) {
+    if constexpr (std::is_same_v<T, float>) {
+      if (has_avx512()) return column_sum_and_dot_avx512(sum, dot, g, x, xs, m, n, b, e);
+      if (has_avx2()) return column_sum_and_dot_avx2(sum, dot, g, x, xs, m, n, b, e);
+    }
+    column_sum_and_dot_range<T>(sum, dot, g, x, xs, m, n, b, e);
+  });
+}
+
 }  // namespace
 
-bool column_sum_and_dot(const Tensor& sum, const Tensor& dot, const Tensor& g, const Tensor& x) {
+void column_sum_and_dot(const Tensor& sum, const Tensor& dot, const Tensor& g, const Tensor& x) {
   auto* gi = impl_of(g);
-  if (gi->dtype != kFloat || impl_of(x)->dtype != kFloat || !has_avx2()) return false;
-  const int64_t m = gi->sizes[0], n = gi->sizes[1];
-  float* s = impl_of(sum)->data_as<float>();
-  float* d = impl_of(dot)->data_as<float>();
-  const float* gp = gi->data_as<float>();
-  const float* xp = impl_of(x)->data_as<float>();
-  const int64_t xs = impl_of(x)->strides[0];
-  // Threads take disjoint column ranges, as in sum_columns, so every thread count gives the
-  // same bits.
-  parallel_for(
-      0, n, std::max<int64_t>(16, kGrainSize / std::max<int64_t>(m, 1)),
-      [&](int64_t b, int64_t e) {
-        if (has_avx512()) return column_sum_and_dot_avx512(s, d, gp, xp, xs, m, n, b, e);
-        column_sum_and_dot_avx2(s, d, gp, xp, xs, m, n, b, e);
-      },
-      32);
-  return true;
+  TG_DISPATCH_FLOATING(gi->dtype, "column_sum_and_dot", [&] {
+    column_sums_and_dots(impl_of(sum)->data_as<scalar_t>(), impl_of(dot)->data_as<scalar_t>(),
+                         gi->data_as<scalar_t>(), impl_of(x)->data_as<scalar_t>(),
+                         impl_of(x)->strides[0], gi->sizes[0], gi->sizes[1]);
+  });
 }
 
 double sum_squared_difference(const Tensor& x, const Tensor& y) {

@@ -180,11 +180,12 @@ Tensor addmm(const Tensor& self, const Tensor& m1, const Tensor& m2, const Scala
         {save(needs(m2, autograd::needs_grad(m1))), save(needs(m1, autograd::needs_grad(m2)))},
         [a, b, m1_cm = column_major(m1), m2_cm = column_major(m2), one_pass,
          self_shape = DimVector(self.sizes())](const tensor_list& g, const tensor_list& s) {
-          if (one_pass && s[1].defined() && g[0].is_contiguous() && g[0].scalar_type() == kFloat) {
+          if (one_pass && s[1].defined() && g[0].is_contiguous() &&
+              g[0].scalar_type() == s[1].scalar_type()) {
             Tensor bias = make_empty(self_shape, g[0].scalar_type());
             Tensor weight = make_empty({1, g[0].size(1)}, g[0].scalar_type());
-            if (kernels::column_sum_and_dot(bias, weight, g[0], s[1]))
-              return tensor_list{bias, mm_mat1_backward(g[0], s[0], m1_cm), weight};
+            kernels::column_sum_and_dot(bias, weight, g[0], s[1]);
+            return tensor_list{bias, mm_mat1_backward(g[0], s[0], m1_cm), weight};
           }
           Tensor gs = b == 1.0 ? g[0] : g[0] * b;
           Tensor g1 = mm_mat1_backward(g[0], s[0], m1_cm);

@@ -76,43 +76,54 @@ namespace {
 
 // Linear with one input feature: addmm's backward computes the bias and weight gradients in one
 // pass over the output gradient. They must have the bits of the separate column sum and product
-// (what the same layer gives when only the weight wants a gradient), for bias shapes [n] and
-// [1, n], strided inputs, vector tails, and any thread count.
+// (what the same layer gives when only the weight wants a gradient), in float (vector paths) and
+// double (portable loop), for bias shapes [n] and [1, n], the weight as W.t() or as a [1, n] row,
+// strided inputs, vector tails, and any thread count.
 struct LinearGrads {
   Tensor weight, bias;
 };
 
+// w is [n, 1] and enters as w.t(), Linear's way, or is a [1, n] row that enters as it is.
 LinearGrads one_input_linear_grads(const Tensor& x, const Tensor& w, const Tensor& b,
                                    const Tensor& r, bool bias_grad) {
   Tensor wl = w.detach().requires_grad_(true);
   Tensor bl = b.detach().requires_grad_(bias_grad);
-  (tg::addmm(bl, x, wl.t()) * r).sum().backward();
+  (tg::addmm(bl, x, w.size(1) == 1 ? wl.t() : wl) * r).sum().backward();
   return {wl.grad(), bias_grad ? bl.grad() : Tensor()};
 }
 
 TEST(MatmulPaths, OneInputLinearBackwardInOnePassKeepsTheBits) {
   tg::manual_seed(11);
-  for (int64_t m : {1, 3, 32}) {
-    for (int64_t n : {1, 7, 16, 17, 64, 65, 100, 515}) {
-      for (bool row_bias : {false, true}) {
-        for (bool strided_x : {false, true}) {
-          Tensor x = strided_x ? tg::randn({m, 3}).narrow(1, 1, 1) : tg::randn({m, 1});
-          Tensor w = tg::randn({n, 1});
-          Tensor b = row_bias ? tg::randn({1, n}) : tg::randn({n});
-          Tensor r = tg::randn({m, n});
-          const std::string where = "m=" + std::to_string(m) + " n=" + std::to_string(n) +
-                                    " row_bias=" + std::to_string(row_bias) +
-                                    " strided_x=" + std::to_string(strided_x);
-          LinearGrads both = one_input_linear_grads(x, w, b, r, true);
-          LinearGrads weight_only = one_input_linear_grads(x, w, b, r, false);
-          ASSERT_TRUE(both.weight.defined() && both.bias.defined()) << where;
-          EXPECT_EQ(both.weight.sizes(), w.sizes()) << where;
-          EXPECT_EQ(both.bias.sizes(), b.sizes()) << where;
-          EXPECT_TRUE(both.weight.equal(weight_only.weight)) << where;
-          EXPECT_TRUE(both.bias.equal(r.sum(0).reshape(b.sizes()))) << where;
-          // And against double precision.
-          Tensor xd = x.to(tg::kDouble), rd = r.to(tg::kDouble);
-          EXPECT_TRUE(both.weight.to(tg::kDouble).allclose(rd.t().mm(xd), 1e-5, 1e-5)) << where;
+  for (auto dtype : {tg::kFloat, tg::kDouble}) {
+    const double tol = dtype == tg::kFloat ? 1e-5 : 1e-12;
+    for (int64_t m : {1, 3, 32}) {
+      for (int64_t n : {2, 7, 16, 17, 64, 65, 100, 515}) {
+        for (bool row_bias : {false, true}) {
+          for (bool strided_x : {false, true}) {
+            for (bool row_weight : {false, true}) {
+              Tensor x =
+                  strided_x ? tg::randn({m, 3}, dtype).narrow(1, 1, 1) : tg::randn({m, 1}, dtype);
+              Tensor w = row_weight ? tg::randn({1, n}, dtype) : tg::randn({n, 1}, dtype);
+              Tensor b = row_bias ? tg::randn({1, n}, dtype) : tg::randn({n}, dtype);
+              Tensor r = tg::randn({m, n}, dtype);
+              const std::string where = std::string(tg::dtype_name(dtype)) +
+                                        " m=" + std::to_string(m) + " n=" + std::to_string(n) +
+                                        " row_bias=" + std::to_string(row_bias) +
+                                        " strided_x=" + std::to_string(strided_x) +
+                                        " row_weight=" + std::to_string(row_weight);
+              LinearGrads both = one_input_linear_grads(x, w, b, r, true);
+              LinearGrads weight_only = one_input_linear_grads(x, w, b, r, false);
+              ASSERT_TRUE(both.weight.defined() && both.bias.defined()) << where;
+              EXPECT_EQ(both.weight.sizes(), w.sizes()) << where;
+              EXPECT_EQ(both.bias.sizes(), b.sizes()) << where;
+              EXPECT_TRUE(both.weight.equal(weight_only.weight)) << where;
+              EXPECT_TRUE(both.bias.equal(r.sum(0).reshape(b.sizes()))) << where;
+              // And against double precision.
+              Tensor xd = x.to(tg::kDouble), rd = r.to(tg::kDouble);
+              Tensor expected = rd.t().mm(xd).reshape(w.sizes());
+              EXPECT_TRUE(both.weight.to(tg::kDouble).allclose(expected, tol, tol)) << where;
+            }
+          }
         }
       }
     }
