@@ -4,6 +4,7 @@
 #include "tensorgrad/nn/functional.h"
 
 #include "autograd/function.h"
+#include "kernels/dispatch.h"
 #include "kernels/kernels.h"
 #include "ops/internal.h"
 #include "tensorgrad/autograd.h"
@@ -102,19 +103,14 @@ Tensor mse_loss(const Tensor& input, const Tensor& target, const MSELossFuncOpti
       target.is_contiguous()) {
     // One pass for the common case; the same roundings as the composite below (squares rounded
     // to the dtype, summed in double, the mean divided in the dtype).
-    double value = kernels::sum_squared_difference(input, target);
-    if (r == kMean) {
-      // The sum rounded to the dtype, then divided in it, as div_ would (without its dispatch).
-      const auto n = static_cast<double>(input.numel());
-      value = input.scalar_type() == kFloat
-                  ? static_cast<double>(static_cast<float>(value) / static_cast<float>(n))
-                  : value / n;
-    }
+    const double sum = kernels::sum_squared_difference(input, target);
     out = make_empty({}, input.scalar_type());
-    if (input.scalar_type() == kFloat)
-      *impl_of(out)->data_as<float>() = static_cast<float>(value);
-    else
-      *impl_of(out)->data_as<double>() = value;
+    TG_DISPATCH_FLOATING(input.scalar_type(), "mse_loss", [&] {
+      // The mean: the sum rounded to the dtype, then divided in it, as div_ would.
+      scalar_t v = static_cast<scalar_t>(sum);
+      if (r == kMean) v /= static_cast<scalar_t>(input.numel());
+      *impl_of(out)->data_as<scalar_t>() = v;
+    });
   } else {
     NoGradGuard guard;
     Tensor d = input - target;
