@@ -127,8 +127,6 @@ struct Node : std::enable_shared_from_this<Node> {
     bool is_retain_grad = false;
   };
   std::vector<PreHook> pre_hooks_;
-  // Set by the engine while it runs; not part of the graph.
-  int64_t engine_slot_ = -1;
 };
 
 // Gradients of outputs w.r.t. inputs, without touching any .grad(). grad_outputs may be empty for

@@ -108,7 +108,7 @@ std::string shape_str(IntArrayRef s) {
 
 namespace {
 void check_defined(const Tensor& t, const char* what) {
-  TG_CHECK(t.defined(), what, ": called on an undefined tensor");
+  if (!t.defined()) detail::throw_undefined_tensor(what);
 }
 }  // namespace
 

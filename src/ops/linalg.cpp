@@ -38,8 +38,6 @@ Tensor unsafe_view(const Tensor& r, IntArrayRef shape) {
   return out;
 }
 
-// PyTorch 1.13's test for doing a matmul with one mm/mv by folding the batch dims of t (the
-// operand with >= 3 dims) into its rows.
 // A matrix stored column by column, as weight.t() of a contiguous weight is. PyTorch's
 // mm_mat1_backward/mm_mat2_backward return such an operand's gradient in the same layout
 // ((W^T)' = (g^T x)^T instead of x^T g), so that the gradient reaching the leaf W is contiguous
@@ -57,6 +55,8 @@ Tensor mm_mat2_backward(const Tensor& g, const Tensor& mat1, bool mat2_column_ma
   return mat2_column_major ? g.t().mm(mat1).t() : mat1.t().mm(g);
 }
 
+// PyTorch 1.13's test for doing a matmul with one mm/mv by folding the batch dims of t (the
+// operand with >= 3 dims) into its rows.
 bool should_fold(const Tensor& t, int64_t other_dim) {
   if (t.dim() < 3 || other_dim > 2) return false;
   // Batch-major with the matrix dims transposed (e.g. permute(0, 2, 1)): bmm avoids a copy.
@@ -179,11 +179,13 @@ Tensor addmm(const Tensor& self, const Tensor& m1, const Tensor& m2, const Scala
         "AddmmBackward0", {&self, &m1, &m2}, {&out},
         {save(needs(m2, autograd::needs_grad(m1))), save(needs(m1, autograd::needs_grad(m2)))},
         [a, b, m1_cm = column_major(m1), m2_cm = column_major(m2), one_pass,
-         self_shape = DimVector(self.sizes())](const tensor_list& g, const tensor_list& s) {
+         bias_2d = self.dim() == 2](const tensor_list& g, const tensor_list& s) {
           if (one_pass && s[1].defined() && g[0].is_contiguous() &&
               g[0].scalar_type() == s[1].scalar_type()) {
-            Tensor bias = make_empty(self_shape, g[0].scalar_type());
-            Tensor weight = make_empty({1, g[0].size(1)}, g[0].scalar_type());
+            const int64_t n = g[0].size(1);
+            Tensor bias = bias_2d ? make_empty({1, n}, g[0].scalar_type())
+                                  : make_empty({n}, g[0].scalar_type());
+            Tensor weight = make_empty({1, n}, g[0].scalar_type());
             kernels::column_sum_and_dot(bias, weight, g[0], s[1]);
             return tensor_list{bias, mm_mat1_backward(g[0], s[0], m1_cm), weight};
           }
