@@ -19,6 +19,7 @@ Run with:  /usr/bin/python3 scripts/make_op_fixtures.py
 import json
 import math
 import os
+import re
 
 import numpy as np
 import torch
@@ -244,19 +245,50 @@ def pow_cases():
                      lambda x, s=s: torch.pow(s, x), {"scalar": s})
 
 
-UNARY = {
-    "sqrt": (torch.sqrt, dict(lo=0.05, hi=9.0)),
-    "exp": (torch.exp, dict(lo=-20.0, hi=20.0)),
-    "log": (torch.log, dict(lo=0.01, hi=100.0)),
-    "log1p": (torch.log1p, dict(lo=-0.9, hi=10.0)),
-    "sin": (torch.sin, dict(lo=-10.0, hi=10.0)),
-    "cos": (torch.cos, dict(lo=-10.0, hi=10.0)),
-    "tan": (torch.tan, dict(lo=-1.4, hi=1.4)),
-    "tanh": (torch.tanh, dict(lo=-6.0, hi=6.0)),
-    "sigmoid": (torch.sigmoid, dict(lo=-12.0, hi=12.0)),
-    "relu": (torch.relu, dict(lo=-3.0, hi=3.0)),
-    "abs": (torch.abs, dict(lo=-3.0, hi=3.0)),
-}
+# ---------------------------------------------------------------------------- the op lists
+
+LIST_HEADER = os.path.join(ROOT, "include", "tensorgrad", "ops", "pointwise_ops.h")
+
+
+def read_op_list(macro):
+    """The X(...) entries of one list in pointwise_ops.h: (name, grad_fn, test_lo, test_hi)."""
+    text = open(LIST_HEADER).read() + "\n\n"
+    body = text[text.index("#define " + macro + "(X)"):]
+    body = body[:body.index("\n\n")].replace("\\\n", " ")
+    body = re.sub(r"/\*.*?\*/", "", body)
+    entries = []
+    for m in re.finditer(r"\bX\(", body):
+        depth, i = 1, m.end()
+        while depth:
+            depth += {"(": 1, ")": -1}.get(body[i], 0)
+            i += 1
+        args = split_args(body[m.end():i - 1])
+        entries.append((args[0], args[1], float(args[-2]), float(args[-1])))
+    return entries
+
+
+def split_args(text):
+    """Top-level comma split of a macro argument list."""
+    args, depth, cur = [], 0, ""
+    for ch in text:
+        if ch == "," and depth == 0:
+            args.append(cur.strip())
+            cur = ""
+            continue
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        cur += ch
+    args.append(cur.strip())
+    return args
+
+
+UNARY_LIST = read_op_list("TG_UNARY_OPS")
+BINARY_LIST = read_op_list("TG_BINARY_OPS")
+# The ops of the first fixture file, whose inputs were drawn in this order; every later op of the
+# lists gets its cases at the end (list_op_cases), so the earlier cases keep their inputs.
+FIRST_UNARY = ["sqrt", "exp", "log", "log1p", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "abs"]
+assert [e[0] for e in UNARY_LIST[:len(FIRST_UNARY)]] == FIRST_UNARY
+UNARY = {name: (getattr(torch, name), dict(lo=lo, hi=hi))
+         for name, _, lo, hi in UNARY_LIST[:len(FIRST_UNARY)]}
 
 
 def unary_cases():
@@ -826,6 +858,26 @@ def print_cases():
 # ---------------------------------------------------------------------------- main
 
 
+def list_op_cases():
+    """Cases for the list ops beyond FIRST_UNARY: float32 and float64, contiguous and strided."""
+    for d in FLOATS:
+        for name, _, lo, hi in UNARY_LIST[len(FIRST_UNARY):]:
+            fn = getattr(torch, name)
+            add_case(f"{name}_{dt(d)}_list", name, [uniform(48, lo=lo, hi=hi, dtype=d)], fn)
+            add_case(f"{name}_{dt(d)}_strided", name,
+                     [uniform(6, 8, lo=lo, hi=hi, dtype=d).t()], fn)
+        for name, _, lo, hi in BINARY_LIST:
+            fn = getattr(torch, name)
+            add_case(f"{name}_{dt(d)}", name, [uniform(5, 7, lo=lo, hi=hi, dtype=d),
+                                               uniform(5, 7, lo=lo, hi=hi, dtype=d)], fn)
+            add_case(f"{name}_{dt(d)}_broadcast", name,
+                     [uniform(3, 1, lo=lo, hi=hi, dtype=d), uniform(4, lo=lo, hi=hi, dtype=d)], fn)
+    for name, _, lo, hi in UNARY_LIST[len(FIRST_UNARY):]:
+        if name != "neg":  # neg_int64 is an earlier case
+            add_case(f"{name}_int64", name, [T([1, 2, -3], I64)], getattr(torch, name))
+    add_case("atan2_int64", "atan2", [T([1, -2, 3], I64), T([2, 2, -1], I64)], torch.atan2)
+
+
 def write_json(path, meta, cases):
     # One case per line keeps diffs of regenerated fixtures readable.
     with open(path, "w") as f:
@@ -849,6 +901,7 @@ def main():
     comparison_cases()
     composite_cases()
     print_cases()
+    list_op_cases()
     os.makedirs(OUT_DIR, exist_ok=True)
     meta = {"torch_version": torch.__version__,
             "generator": "scripts/make_op_fixtures.py"}

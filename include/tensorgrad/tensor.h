@@ -16,6 +16,7 @@
 
 #include "tensorgrad/array_ref.h"
 #include "tensorgrad/error.h"
+#include "tensorgrad/ops/pointwise_ops.h"
 #include "tensorgrad/scalar_type.h"
 
 namespace tg {
@@ -47,6 +48,9 @@ struct TensorImpl {
   ScalarType dtype = kFloat;
   bool contiguous = true;
   bool is_view = false;
+  // A number passed as an operand and held in a zero-dim tensor (see wrap_scalar): a backward
+  // that keeps it keeps a constant, which freeing the graph leaves in place.
+  bool wrapped_number = false;
   std::unique_ptr<AutogradMeta> autograd;
 
   char* data() const;
@@ -93,7 +97,9 @@ class Tensor {
   int64_t dim() const { return static_cast<int64_t>(checked_impl("dim")->sizes.size()); }
   int64_t ndimension() const { return dim(); }
   int64_t size(int64_t d) const { return checked_impl("size")->sizes[checked_dim("size", d)]; }
-  int64_t stride(int64_t d) const { return checked_impl("stride")->strides[checked_dim("stride", d)]; }
+  int64_t stride(int64_t d) const {
+    return checked_impl("stride")->strides[checked_dim("stride", d)];
+  }
   IntArrayRef sizes() const { return checked_impl("sizes")->sizes; }
   IntArrayRef strides() const { return checked_impl("strides")->strides; }
   int64_t numel() const { return checked_impl("numel")->numel; }
@@ -163,26 +169,18 @@ class Tensor {
   Tensor& addcdiv_(const Tensor& a, const Tensor& b, const Scalar& value = 1);
   Tensor& lerp_(const Tensor& end, const Scalar& weight);
   Tensor& clamp_(std::optional<Scalar> min, std::optional<Scalar> max = std::nullopt);
-  Tensor& sqrt_();
-  Tensor& neg_();
   Tensor pow(const Tensor& e) const;
   Tensor pow(const Scalar& e) const;
-  Tensor sqrt() const;
-  Tensor rsqrt() const;
+  // The elementwise ops of the lists in tensorgrad/ops/pointwise_ops.h: x.exp(), x.exp_(), ...
+#define TG_UNARY_METHOD(name, ...) \
+  Tensor name() const;             \
+  Tensor& name##_();
+  TG_UNARY_OPS(TG_UNARY_METHOD)
+#undef TG_UNARY_METHOD
+#define TG_BINARY_METHOD(name, ...) Tensor name(const Tensor& other) const;
+  TG_BINARY_OPS(TG_BINARY_METHOD)
+#undef TG_BINARY_METHOD
   Tensor square() const;
-  Tensor exp() const;
-  Tensor log() const;
-  Tensor log1p() const;
-  Tensor sin() const;
-  Tensor cos() const;
-  Tensor tan() const;
-  Tensor tanh() const;
-  Tensor sigmoid() const;
-  Tensor relu() const;
-  Tensor abs() const;
-  Tensor neg() const;
-  Tensor sign() const;
-  Tensor reciprocal() const;
   Tensor clamp(std::optional<Scalar> min, std::optional<Scalar> max = std::nullopt) const;
   Tensor clamp_min(const Scalar& min) const;
   Tensor clamp_max(const Scalar& max) const;
@@ -199,7 +197,8 @@ class Tensor {
   Tensor mean(IntArrayRef dims, bool keepdim = false,
               std::optional<ScalarType> dtype = std::nullopt) const;
   Tensor prod(std::optional<ScalarType> dtype = std::nullopt) const;
-  Tensor prod(int64_t d, bool keepdim = false, std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor prod(int64_t d, bool keepdim = false,
+              std::optional<ScalarType> dtype = std::nullopt) const;
   Tensor max() const;
   Tensor min() const;
   std::tuple<Tensor, Tensor> max(int64_t d, bool keepdim = false) const;
@@ -330,7 +329,7 @@ std::ostream& operator<<(std::ostream& os, const Tensor& t);
 class TensorDataContainer {
  public:
   template <typename T, std::enable_if_t<std::is_arithmetic_v<T>, int> = 0>
-  TensorDataContainer(T v) : scalar_(v), is_scalar_(true) {}  // NOLINT
+  TensorDataContainer(T v) : scalar_(v), is_scalar_(true) {}          // NOLINT
   TensorDataContainer(std::initializer_list<TensorDataContainer> l);  // NOLINT
   template <typename T, std::enable_if_t<std::is_arithmetic_v<T>, int> = 0>
   TensorDataContainer(const std::vector<T>& v) {  // NOLINT
@@ -395,22 +394,19 @@ Tensor div(const Tensor& a, const Scalar& b);
 Tensor pow(const Tensor& a, const Tensor& e);
 Tensor pow(const Tensor& a, const Scalar& e);
 Tensor pow(const Scalar& a, const Tensor& e);
-Tensor sqrt(const Tensor& x);
-Tensor rsqrt(const Tensor& x);
 Tensor square(const Tensor& x);
-Tensor exp(const Tensor& x);
-Tensor log(const Tensor& x);
-Tensor log1p(const Tensor& x);
-Tensor sin(const Tensor& x);
-Tensor cos(const Tensor& x);
-Tensor tan(const Tensor& x);
-Tensor tanh(const Tensor& x);
-Tensor sigmoid(const Tensor& x);
-Tensor relu(const Tensor& x);
-Tensor abs(const Tensor& x);
-Tensor neg(const Tensor& x);
-Tensor sign(const Tensor& x);
-Tensor reciprocal(const Tensor& x);
+// tg::exp(x), tg::atan2(a, b), ...: the ops of tensorgrad/ops/pointwise_ops.h.
+#define TG_UNARY_FUNCTION(name, ...) Tensor name(const Tensor& x);
+TG_UNARY_OPS(TG_UNARY_FUNCTION)
+#undef TG_UNARY_FUNCTION
+#define TG_BINARY_FUNCTION(name, ...) Tensor name(const Tensor& a, const Tensor& b);
+TG_BINARY_OPS(TG_BINARY_FUNCTION)
+#undef TG_BINARY_FUNCTION
+// Fused backward ops, as in ATen: tanh's (grad_output * (1 - output^2)) and ReLU's
+// (grad_output where self > threshold, else 0). Differentiable, so higher-order gradients of tanh
+// and relu go through them.
+Tensor tanh_backward(const Tensor& grad_output, const Tensor& output);
+Tensor threshold_backward(const Tensor& grad_output, const Tensor& self, const Scalar& threshold);
 Tensor clamp(const Tensor& x, std::optional<Scalar> min, std::optional<Scalar> max = std::nullopt);
 Tensor clamp_min(const Tensor& x, const Scalar& min);
 Tensor clamp_max(const Tensor& x, const Scalar& max);

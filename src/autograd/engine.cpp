@@ -10,7 +10,7 @@
 #include <memory>
 
 #include "autograd/function.h"
-#include "kernels/kernels.h"
+#include "kernels/copy.h"
 #include "ops/internal.h"
 
 namespace tg::autograd {
@@ -205,16 +205,20 @@ tensor_list run_backward(TensorList roots, TensorList grad_roots, bool keep_grap
     const Tensor& r = roots[i];
     TG_CHECK(r.defined(), "backward: element ", i, " of tensors is undefined");
     Edge e = gradient_edge(r);
-    TG_CHECK(e.is_valid(), "element ", i, " of tensors does not require grad and does not have a grad_fn");
+    TG_CHECK(e.is_valid(), "element ", i,
+             " of tensors does not require grad and does not have a grad_fn");
     Tensor g = grad_roots.empty() ? Tensor() : grad_roots[i];
     if (!g.defined()) {
-      TG_CHECK(r.numel() == 1, "grad can be implicitly created only for scalar outputs (backward on a "
-               "tensor of shape ", r.sizes(), " needs an explicit gradient)");
+      TG_CHECK(r.numel() == 1,
+               "grad can be implicitly created only for scalar outputs (backward on a "
+               "tensor of shape ",
+               r.sizes(), " needs an explicit gradient)");
       g = make_empty(r.sizes(), r.scalar_type());  // ones_like(r)
       kernels::fill(g, 1);
     } else {
-      TG_CHECK(g.sizes().equals(r.sizes()), "Mismatch in shape: grad_output[", i, "] has a shape of ",
-               g.sizes(), " and output[", i, "] has a shape of ", r.sizes(), ".");
+      TG_CHECK(g.sizes().equals(r.sizes()), "Mismatch in shape: grad_output[", i,
+               "] has a shape of ", g.sizes(), " and output[", i, "] has a shape of ", r.sizes(),
+               ".");
     }
     S.root_edges.push_back(std::move(e));
     S.root_grads.push_back(std::move(g));
@@ -277,7 +281,8 @@ tensor_list run_backward(TensorList roots, TensorList grad_roots, bool keep_grap
     for (size_t j = 0; j < capture_edges.size(); ++j) {
       const uint32_t t = S.index.find(capture_edges[j].function.get());
       if (t == kNoTask) {
-        TG_CHECK(allow_unused, "One of the differentiated Tensors appears to not have been used in "
+        TG_CHECK(allow_unused,
+                 "One of the differentiated Tensors appears to not have been used in "
                  "the graph. Set allow_unused=True if this is the desired behavior.");
         continue;
       }
@@ -409,8 +414,8 @@ tensor_list grad(const tensor_list& outputs, const tensor_list& inputs,
              "One of the differentiated Tensors does not require grad (input ", i, ")");
     edges.push_back(gradient_edge(inputs[i]));
   }
-  return run_backward(outputs, grad_outputs, retain_graph.value_or(create_graph), create_graph, edges,
-                      allow_unused);
+  return run_backward(outputs, grad_outputs, retain_graph.value_or(create_graph), create_graph,
+                      edges, allow_unused);
 }
 
 }  // namespace tg::autograd

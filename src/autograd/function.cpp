@@ -91,8 +91,8 @@ tensor_list AccumulateGrad::apply(tensor_list&& grads) {
       // Keep the incoming buffer when nobody else can see it; otherwise own a copy, so later
       // in-place accumulation never writes into another tensor's memory.
       auto* gi = impl_of(g);
-      bool exclusive = g.use_count() == 1 && gi->storage.use_count() == 1 && gi->contiguous &&
-                       !gi->autograd;
+      bool exclusive =
+          g.use_count() == 1 && gi->storage.use_count() == 1 && gi->contiguous && !gi->autograd;
       acc = exclusive ? g : g.detach().clone();
     }
   } else if (GradMode::is_enabled()) {
@@ -125,13 +125,14 @@ Edge gradient_edge(const Tensor& t) {
   return {};
 }
 
-void collect_next_edges(Node& node, std::initializer_list<const Tensor*> inputs) {
+void collect_next_edges(Node& node, TensorRefs inputs) {
   node.next_edges_.reserve(inputs.size());
   node.input_meta_.reserve(inputs.size());
-  for (const Tensor* t : inputs) {
-    if (t->defined() && impl_of(*t)->requires_grad()) {
-      node.next_edges_.push_back(gradient_edge(*t));
-      node.input_meta_.push_back({impl_of(*t)->sizes, impl_of(*t)->dtype});
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const Tensor& t = inputs[i];
+    if (t.defined() && impl_of(t)->requires_grad()) {
+      node.next_edges_.push_back(gradient_edge(t));
+      node.input_meta_.push_back({impl_of(t)->sizes, impl_of(t)->dtype});
     } else {
       node.next_edges_.push_back({});
       node.input_meta_.push_back({});
@@ -180,10 +181,12 @@ Tensor SavedVariable::unpack(Node* self, const char* op) const {
   if (!data_.defined()) return {};
   auto* impl = impl_of(data_);
   if (impl->storage->version != saved_version_) {
-    TG_ERROR("one of the variables needed for gradient computation has been modified by an inplace "
-             "operation: [", dtype_name(impl->dtype), " ", impl->sizes.ref(), "], which is ",
-             is_output_ ? "output" : "input", " of ", op, ", is at version ", impl->storage->version,
-             "; expected version ", saved_version_, " instead.");
+    TG_ERROR(
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        "operation: [",
+        dtype_name(impl->dtype), " ", impl->sizes.ref(), "], which is ",
+        is_output_ ? "output" : "input", " of ", op, ", is at version ", impl->storage->version,
+        "; expected version ", saved_version_, " instead.");
   }
   // Without grad mode (backward without create_graph) nothing records the tensor's history, so
   // the plain saved data serves and no view with a grad_fn needs to be made.
@@ -196,21 +199,23 @@ Tensor SavedVariable::unpack(Node* self, const char* op) const {
   return t;
 }
 
-void check_inplace(const Tensor& self, std::initializer_list<const Tensor*> others, const char* op) {
+void check_inplace(const Tensor& self, std::initializer_list<const Tensor*> others,
+                   const char* op) {
   auto* impl = impl_of(self);
   if (GradMode::is_enabled()) {
     if (impl->requires_grad()) {
-      TG_CHECK(impl->autograd->grad_fn || impl->is_view == false,
-               op, ": a view of a leaf Variable that requires grad is being used in an in-place "
+      TG_CHECK(impl->autograd->grad_fn || impl->is_view == false, op,
+               ": a view of a leaf Variable that requires grad is being used in an in-place "
                "operation.");
-      TG_CHECK(impl->autograd->grad_fn != nullptr,
-               op, ": a leaf Variable that requires grad is being used in an in-place operation.");
+      TG_CHECK(impl->autograd->grad_fn != nullptr, op,
+               ": a leaf Variable that requires grad is being used in an in-place operation.");
     }
     bool any_grad = impl->requires_grad();
     for (const Tensor* o : others) any_grad = any_grad || needs_grad(*o);
-    TG_CHECK(!(any_grad && impl->is_view),
-             op, ": in-place operations on a view of a tensor that takes part in autograd are not "
-             "supported; apply the op out of place (shape ", impl->sizes.ref(), ")");
+    TG_CHECK(!(any_grad && impl->is_view), op,
+             ": in-place operations on a view of a tensor that takes part in autograd are not "
+             "supported; apply the op out of place (shape ",
+             impl->sizes.ref(), ")");
   }
 }
 

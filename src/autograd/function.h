@@ -26,6 +26,7 @@ class SavedVariable {
   // self: the node that saved this variable (the grad_fn of a saved output).
   Tensor unpack(Node* self, const char* op) const;
   bool defined() const { return data_.defined(); }
+  bool is_wrapped_number() const { return data_.defined() && impl_of(data_)->wrapped_number; }
   void reset() { data_ = Tensor(); }
   std::shared_ptr<Node>&& take_grad_fn() { return std::move(grad_fn_); }
 
@@ -76,19 +77,25 @@ struct LambdaNode final : Node {
   }
   std::string name() const override { return name_; }
   tensor_list apply(tensor_list&& grads) override {
-    TG_CHECK(!released_,
-             "Trying to backward through the graph a second time (or directly access saved tensors "
-             "after they have already been freed). Saved intermediate values of the graph are freed "
-             "when you call .backward() or autograd.grad(). Specify retain_graph=true if you need "
-             "to backward through the graph a second time. (in ", name_, ")");
+    TG_CHECK(
+        !released_,
+        "Trying to backward through the graph a second time (or directly access saved tensors "
+        "after they have already been freed). Saved intermediate values of the graph are freed "
+        "when you call .backward() or autograd.grad(). Specify retain_graph=true if you need "
+        "to backward through the graph a second time. (in ",
+        name_, ")");
     ScratchList saved;
     for (const auto& s : saved_) saved.list.push_back(s.unpack(this, name_));
     return fn_(grads, saved.list);
   }
+  // Frees what backward kept, except wrapped numbers: those are constants of the op (x * 2), as
+  // a Scalar argument would be, so a second backward through the node still has them.
   void release_variables() override {
-    if (!saved_.empty()) {
-      saved_.clear();
-      released_ = true;
+    for (auto& s : saved_) {
+      if (s.defined() && !s.is_wrapped_number()) {
+        s = SavedVariable();
+        released_ = true;
+      }
     }
   }
   const char* name_;
@@ -97,9 +104,34 @@ struct LambdaNode final : Node {
   bool released_ = false;
 };
 
-// Connects `outputs` to a new node computing input gradients with
-// fn(const tensor_list& grad_outputs, const tensor_list& saved) -> tensor_list (one per input).
-// `saved` lists tensors to keep: inputs by value, outputs flagged with save_output().
+// The tensors an op reads or writes, as record() and should_record() take them: braced pointers
+// for a fixed count ({&a, &b}), or a whole list (cat's inputs, split's outputs). It refers to
+// storage the caller keeps alive for the call; nothing is copied.
+class TensorRefs {
+ public:
+  // The braced list outlives the call it is written in, which is all a TensorRefs is used for.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winit-list-lifetime"
+#endif
+  TensorRefs(std::initializer_list<const Tensor*> l)  // NOLINT: braced lists at every call site
+      : ptrs_(l.begin()), size_(l.size()) {}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+  TensorRefs(ArrayRef<const Tensor*> l) : ptrs_(l.data()), size_(l.size()) {}        // NOLINT
+  TensorRefs(TensorList l) : tensors_(l.data()), size_(l.size()) {}                  // NOLINT
+  TensorRefs(const std::vector<Tensor>& l) : tensors_(l.data()), size_(l.size()) {}  // NOLINT
+  size_t size() const { return size_; }
+  const Tensor& operator[](size_t i) const { return ptrs_ ? *ptrs_[i] : tensors_[i]; }
+
+ private:
+  const Tensor* const* ptrs_ = nullptr;
+  const Tensor* tensors_ = nullptr;
+  size_t size_ = 0;
+};
+
+// What a node keeps for its backward: inputs by value, outputs flagged with save_output().
 struct ToSave {
   Tensor t;
   bool is_output;
@@ -108,18 +140,21 @@ inline ToSave save(const Tensor& t) { return {t, false}; }
 inline ToSave save_output(const Tensor& t) { return {t, true}; }
 
 void set_history(const Tensor& output, const std::shared_ptr<Node>& node, uint32_t output_nr);
-void collect_next_edges(Node& node, std::initializer_list<const Tensor*> inputs);
+void collect_next_edges(Node& node, TensorRefs inputs);
 
+// The one way an op joins the graph: a new node named `name` whose backward is
+// fn(const tensor_list& grad_outputs, const tensor_list& saved) -> tensor_list (one gradient per
+// input, undefined where none is needed), with an edge to each input and one output slot per
+// output. Call it only when should_record(inputs) is true.
 template <typename F>
-void record(const char* name, std::initializer_list<const Tensor*> inputs,
-            std::initializer_list<const Tensor*> outputs, std::initializer_list<ToSave> saved,
-            F&& fn) {
+void record(const char* name, TensorRefs inputs, TensorRefs outputs,
+            std::initializer_list<ToSave> saved, F&& fn) {
   auto node = make_pooled<LambdaNode<std::decay_t<F>>>(name, std::forward<F>(fn));
   collect_next_edges(*node, inputs);
   node->num_outputs_ = outputs.size();
   // History first: a saved output records the grad_fn and output_nr it has just been given.
-  uint32_t nr = 0;
-  for (const Tensor* o : outputs) set_history(*o, node, nr++);
+  for (size_t k = 0; k < outputs.size(); ++k)
+    set_history(outputs[k], node, static_cast<uint32_t>(k));
   if (saved.size() != 0) {
     node->saved_.reserve(saved.size());
     for (const auto& s : saved) node->saved_.emplace_back(s.t, s.is_output);
@@ -127,10 +162,10 @@ void record(const char* name, std::initializer_list<const Tensor*> inputs,
 }
 
 // True when an op with these inputs must record a node.
-inline bool should_record(std::initializer_list<const Tensor*> inputs) {
+inline bool should_record(TensorRefs inputs) {
   if (!grad_mode()) return false;
-  for (const Tensor* t : inputs)
-    if (needs_grad(*t)) return true;
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (needs_grad(inputs[i])) return true;
   return false;
 }
 

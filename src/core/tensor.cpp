@@ -6,7 +6,7 @@
 
 #include "autograd/function.h"
 #include "core/tensor_impl.h"
-#include "kernels/kernels.h"
+#include "kernels/gemm.h"
 #include "ops/internal.h"
 
 namespace tg {
@@ -98,12 +98,6 @@ Tensor make_alias(const Tensor& t) {
   impl->contiguous = src->contiguous;
   impl->is_view = true;
   return Tensor(std::move(impl));
-}
-
-std::string shape_str(IntArrayRef s) {
-  std::ostringstream ss;
-  ss << s;
-  return ss.str();
 }
 
 namespace {

@@ -1,12 +1,16 @@
+#include "kernels/binary.h"
+
 #include <cmath>
 
 #include "kernels/dispatch.h"
-#include "kernels/kernels.h"
 #include "kernels/loops.h"
 #include "kernels/scalar_math.h"
 
 namespace tg::kernels {
 namespace {
+
+constexpr bool kFloatingOnly_FLOATING = true;
+constexpr bool kFloatingOnly_NUMERIC = false;
 
 template <typename T>
 T py_max(T a, T b) {
@@ -24,6 +28,16 @@ T py_min(T a, T b) {
 }
 
 }  // namespace
+
+// One case of binary()'s switch for each op of TG_BINARY_OPS.
+#define TG_BINARY_CASE(name, grad_fn, domain, value, ...)                                  \
+  case BinaryOp::name:                                                                     \
+    if constexpr (std::is_floating_point_v<scalar_t> || !kFloatingOnly_##domain)           \
+      binary_loop<scalar_t, scalar_t>(                                                     \
+          out, a, b, [](scalar_t a, scalar_t b) { return static_cast<scalar_t>(value); }); \
+    else                                                                                   \
+      TG_ERROR(#name, ": this op needs a floating point tensor");                          \
+    break;
 
 void binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha) {
   const ScalarType t = impl_of(a)->dtype;
@@ -138,38 +152,10 @@ void binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, co
         binary_loop<scalar_t, scalar_t>(out, a, b,
                                         [](scalar_t x, scalar_t y) { return py_min(x, y); });
         break;
+        TG_BINARY_OPS(TG_BINARY_CASE)
       default:
         break;
     }
-  });
-}
-
-void threshold_backward(const Tensor& out, const Tensor& g, const Tensor& y, double threshold) {
-  TG_DISPATCH_NUMERIC(impl_of(out)->dtype, "threshold_backward", [&] {
-    const scalar_t th = static_cast<scalar_t>(threshold);
-    // A select, not a branch: the contiguous case vectorises to a compare and a blend.
-    binary_loop<scalar_t, scalar_t>(
-        out, g, y, [th](scalar_t gv, scalar_t yv) { return yv <= th ? scalar_t(0) : gv; });
-  });
-}
-
-void mse_loss_backward(const Tensor& out, const Tensor& x, const Tensor& y, const Tensor& g,
-                       double norm) {
-  IntArrayRef sizes = out.sizes();
-  StridedOperands<4> ops{
-      {impl_of(out)->data(), impl_of(x)->data(), impl_of(y)->data(), impl_of(g)->data()},
-      {broadcast_byte_strides(out, sizes), broadcast_byte_strides(x, sizes),
-       broadcast_byte_strides(y, sizes), broadcast_byte_strides(g, sizes)}};
-  TG_DISPATCH_FLOATING(impl_of(out)->dtype, "mse_loss_backward", [&] {
-    const scalar_t nm = static_cast<scalar_t>(norm);
-    for_each_run<4>(sizes, ops, [nm](std::array<char*, 4> p, int64_t n, std::array<int64_t, 4> s) {
-      for (int64_t i = 0; i < n; ++i) {
-        const scalar_t d = *reinterpret_cast<const scalar_t*>(p[1] + i * s[1]) -
-                           *reinterpret_cast<const scalar_t*>(p[2] + i * s[2]);
-        *reinterpret_cast<scalar_t*>(p[0] + i * s[0]) =
-            d * nm * *reinterpret_cast<const scalar_t*>(p[3] + i * s[3]);
-      }
-    });
   });
 }
 
@@ -189,6 +175,63 @@ void where(const Tensor& out, const Tensor& cond, const Tensor& a, const Tensor&
       }
     });
   });
+}
+
+// self += value * t1 * t2 (or / t2) in one pass, rounding as PyTorch's CPU kernels do: value * t1
+// first; then for addcmul one fused multiply-add with t2 (the AVX2 build contracts
+// `self + v * t1 * t2`), for addcdiv a division and an add. t1 and t2 broadcast to self.
+namespace {
+template <bool kDiv>
+void addc(const Tensor& self, const Tensor& t1, const Tensor& t2, const Scalar& value) {
+  IntArrayRef sizes = self.sizes();
+  StridedOperands<3> ops{{impl_of(self)->data(), impl_of(t1)->data(), impl_of(t2)->data()},
+                         {broadcast_byte_strides(self, sizes), broadcast_byte_strides(t1, sizes),
+                          broadcast_byte_strides(t2, sizes)}};
+  const char* name = kDiv ? "addcdiv_" : "addcmul_";
+  TG_DISPATCH_NUMERIC(impl_of(self)->dtype, name, [&] {
+    if constexpr (kDiv && std::is_integral_v<scalar_t>) {
+      TG_ERROR("addcdiv_: integer division with addcdiv is not supported; use a floating tensor");
+    } else {
+      const scalar_t v = value.to<scalar_t>();
+      auto f = [v](scalar_t x, scalar_t a, scalar_t b) -> scalar_t {
+        if constexpr (kDiv) {
+          return x + v * a / b;
+        } else if constexpr (std::is_same_v<scalar_t, float>) {
+          return static_cast<float>(static_cast<double>(x) +
+                                    static_cast<double>(v * a) * static_cast<double>(b));
+        } else if constexpr (std::is_same_v<scalar_t, double>) {
+          return std::fma(v * a, b, x);
+        } else {
+          return x + v * a * b;
+        }
+      };
+      auto run = [&f](std::array<char*, 3> p, int64_t n, std::array<int64_t, 3> s) {
+        constexpr int64_t es = sizeof(scalar_t);
+        if (s[0] == es && s[1] == es && s[2] == es) {
+          auto* o = reinterpret_cast<scalar_t*>(p[0]);
+          auto* a = reinterpret_cast<const scalar_t*>(p[1]);
+          auto* b = reinterpret_cast<const scalar_t*>(p[2]);
+          for (int64_t i = 0; i < n; ++i) o[i] = f(o[i], a[i], b[i]);
+          return;
+        }
+        for (int64_t i = 0; i < n; ++i) {
+          auto* o = reinterpret_cast<scalar_t*>(p[0] + i * s[0]);
+          *o = f(*o, *reinterpret_cast<const scalar_t*>(p[1] + i * s[1]),
+                 *reinterpret_cast<const scalar_t*>(p[2] + i * s[2]));
+        }
+      };
+      for_each_run<3>(sizes, ops, run);
+    }
+  });
+}
+
+}  // namespace
+
+void addcmul(const Tensor& self, const Tensor& t1, const Tensor& t2, const Scalar& value) {
+  addc<false>(self, t1, t2, value);
+}
+void addcdiv(const Tensor& self, const Tensor& t1, const Tensor& t2, const Scalar& value) {
+  addc<true>(self, t1, t2, value);
 }
 
 }  // namespace tg::kernels

@@ -1,7 +1,8 @@
+#include "kernels/copy.h"
+
 #include <cstring>
 
 #include "kernels/dispatch.h"
-#include "kernels/kernels.h"
 #include "kernels/loops.h"
 
 namespace tg::kernels {

@@ -1,14 +1,16 @@
 // Matrix products go to OpenBLAS, except small and thin ones (one row, one column, k = 1, or
 // below about 16^3 multiply-adds), where packing and the BLAS call cost more than the arithmetic;
 // those run in our own loops, vectorised for AVX2 and AVX-512 where the CPU has them.
+#include "kernels/gemm.h"
+
 #include <cblas.h>
 #include <immintrin.h>
 
 #include <cmath>
 #include <cstring>
 
+#include "kernels/copy.h"
 #include "kernels/dispatch.h"
-#include "kernels/kernels.h"
 #include "kernels/vec_math.h"
 
 extern "C" void openblas_set_num_threads(int);

@@ -1,11 +1,12 @@
 // Fused optimizer updates: one pass over a parameter instead of one op (and one pass) per term
 // of the update. Each term is rounded exactly as the separate tensor ops round it, so a fused
 // step and the op-by-op step give the same bits.
+#include "kernels/optim.h"
+
 #include <cmath>
 
 #include "core/parallel.h"
 #include "kernels/dispatch.h"
-#include "kernels/kernels.h"
 #include "kernels/scalar_math.h"
 #include "kernels/vec_math.h"
 

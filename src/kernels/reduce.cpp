@@ -1,13 +1,14 @@
 // Reductions. The input is brought to a layout where the reduced elements are either the
 // innermost run of each output (rows) or the outermost one (columns); the general case permutes
 // the reduced dims to the end first.
+#include "kernels/reduce.h"
+
 #include <cmath>
 #include <limits>
 #include <utility>
 
 #include "core/parallel.h"
 #include "kernels/dispatch.h"
-#include "kernels/kernels.h"
 #include "kernels/vec_math.h"
 
 namespace tg::kernels {
@@ -220,21 +221,6 @@ void column_sum_and_dot(const Tensor& sum, const Tensor& dot, const Tensor& g, c
                          gi->data_as<scalar_t>(), impl_of(x)->data_as<scalar_t>(),
                          impl_of(x)->strides[0], gi->sizes[0], gi->sizes[1]);
   });
-}
-
-double sum_squared_difference(const Tensor& x, const Tensor& y) {
-  double total = 0;
-  TG_DISPATCH_FLOATING(impl_of(x)->dtype, "mse_loss", [&] {
-    const scalar_t* a = impl_of(x)->data_as<scalar_t>();
-    const scalar_t* b = impl_of(y)->data_as<scalar_t>();
-    acc_t<scalar_t> s = 0;
-    for (int64_t i = 0, n = impl_of(x)->numel; i < n; ++i) {
-      const scalar_t d = a[i] - b[i];
-      s += static_cast<scalar_t>(d * d);
-    }
-    total = static_cast<double>(s);
-  });
-  return total;
 }
 
 void reduce(ReduceOp op, const Tensor& out, const Tensor& in, const std::vector<bool>& reduce_dim) {

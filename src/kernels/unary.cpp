@@ -1,7 +1,10 @@
+// Elementwise kernels of one input. The per-element definition of each op comes from its line in
+// TG_UNARY_OPS; vec_math_*.cpp add vector kernels for the ops that have one.
+#include "kernels/unary.h"
+
 #include <cmath>
 
 #include "kernels/dispatch.h"
-#include "kernels/kernels.h"
 #include "kernels/loops.h"
 #include "kernels/scalar_math.h"
 #include "kernels/vec_math.h"
@@ -9,102 +12,30 @@
 namespace tg::kernels {
 namespace {
 
-template <typename T>
-T sigmoid_scalar(T x) {
-  return T(1) / (T(1) + std::exp(-x));
-}
+constexpr bool kFloatingOnly_FLOATING = true;
+constexpr bool kFloatingOnly_NUMERIC = false;
 
-template <typename T>
-T sign_scalar(T x) {
-  return static_cast<T>((T(0) < x) - (x < T(0)));
-}
-
-// Scalar definition of each op, used for tails, strided inputs and int64.
+// Calls run(f) with the op's per-element function for element type T. Ops of the FLOATING domain
+// reach here with integer inputs only through a bug in the ops layer (it converts them first).
 template <typename T, typename F>
 void for_op(UnaryOp op, F&& run) {
   switch (op) {
-    case UnaryOp::Neg:
-      run([](T x) { return static_cast<T>(-x); });
-      break;
-    case UnaryOp::Abs:
-      run([](T x) { return x < T(0) ? static_cast<T>(-x) : x; });
-      break;
-    case UnaryOp::Sign:
-      run([](T x) { return sign_scalar(x); });
-      break;
-    case UnaryOp::Square:
-      run([](T x) { return static_cast<T>(x * x); });
-      break;
-    // x < 0 ? 0 : x keeps nan and -0. as PyTorch does (x > 0 ? x : 0 would turn both into 0).
-    case UnaryOp::Relu:
-      run([](T x) { return x < T(0) ? T(0) : x; });
-      break;
-    default:
-      if constexpr (std::is_floating_point_v<T>) {
-        switch (op) {
-          case UnaryOp::Exp:
-            run([](T x) { return std::exp(x); });
-            break;
-          case UnaryOp::Log:
-            run([](T x) { return std::log(x); });
-            break;
-          case UnaryOp::Log1p:
-            run([](T x) { return std::log1p(x); });
-            break;
-          case UnaryOp::Sin:
-            run([](T x) { return std::sin(x); });
-            break;
-          case UnaryOp::Cos:
-            run([](T x) { return std::cos(x); });
-            break;
-          case UnaryOp::Tan:
-            run([](T x) { return std::tan(x); });
-            break;
-          case UnaryOp::Tanh:
-            run([](T x) { return std::tanh(x); });
-            break;
-          case UnaryOp::Sigmoid:
-            run([](T x) { return sigmoid_scalar(x); });
-            break;
-          case UnaryOp::Sqrt:
-            run([](T x) { return std::sqrt(x); });
-            break;
-          case UnaryOp::Rsqrt:
-            run([](T x) { return T(1) / std::sqrt(x); });
-            break;
-          case UnaryOp::Reciprocal:
-            run([](T x) { return T(1) / x; });
-            break;
-          default:
-            TG_ERROR("unary: unsupported op");
-        }
-      } else {
-        TG_ERROR("unary: this op needs a floating point tensor");
-      }
+#define TG_UNARY_CASE(name, grad_fn, domain, saved, value, ...)           \
+  case UnaryOp::name:                                                     \
+    if constexpr (std::is_floating_point_v<T> || !kFloatingOnly_##domain) \
+      run([](T x) -> T { return static_cast<T>(value); });                \
+    else                                                                  \
+      TG_ERROR(#name, ": this op needs a floating point tensor");         \
+    break;
+    TG_UNARY_OPS(TG_UNARY_CASE)
+#undef TG_UNARY_CASE
   }
 }
 
 }  // namespace
 
 void unary(UnaryOp op, const Tensor& out, const Tensor& in) {
-  const ScalarType t = impl_of(in)->dtype;
-  if (op == UnaryOp::IsNan || op == UnaryOp::IsFinite || op == UnaryOp::LogicalNot) {
-    TG_DISPATCH_ALL(t, "unary", [&] {
-      if (op == UnaryOp::LogicalNot) {
-        unary_loop<bool, scalar_t>(out, in, [](scalar_t x) { return !bool(x); });
-      } else if constexpr (std::is_floating_point_v<scalar_t>) {
-        if (op == UnaryOp::IsNan)
-          unary_loop<bool, scalar_t>(out, in, [](scalar_t x) { return std::isnan(x); });
-        else
-          unary_loop<bool, scalar_t>(out, in, [](scalar_t x) { return std::isfinite(x); });
-      } else {
-        const bool v = op == UnaryOp::IsFinite;
-        unary_loop<bool, scalar_t>(out, in, [v](scalar_t) { return v; });
-      }
-    });
-    return;
-  }
-  TG_DISPATCH_NUMERIC(t, "unary", [&] {
+  TG_DISPATCH_NUMERIC(impl_of(in)->dtype, "unary", [&] {
     auto* oi = impl_of(out);
     auto* ii = impl_of(in);
     for_op<scalar_t>(op, [&](auto f) {
@@ -131,6 +62,22 @@ void unary(UnaryOp op, const Tensor& out, const Tensor& in) {
         for (; i < e; ++i) o[i] = f(x[i]);
       });
     });
+  });
+}
+
+void unary(UnaryPredicate op, const Tensor& out, const Tensor& in) {
+  TG_DISPATCH_ALL(impl_of(in)->dtype, "unary", [&] {
+    if (op == UnaryPredicate::LogicalNot) {
+      unary_loop<bool, scalar_t>(out, in, [](scalar_t x) { return !bool(x); });
+    } else if constexpr (std::is_floating_point_v<scalar_t>) {
+      if (op == UnaryPredicate::IsNan)
+        unary_loop<bool, scalar_t>(out, in, [](scalar_t x) { return std::isnan(x); });
+      else
+        unary_loop<bool, scalar_t>(out, in, [](scalar_t x) { return std::isfinite(x); });
+    } else {
+      const bool v = op == UnaryPredicate::IsFinite;
+      unary_loop<bool, scalar_t>(out, in, [v](scalar_t) { return v; });
+    }
   });
 }
 
@@ -171,9 +118,6 @@ void pow_scalar(const Tensor& out, const Tensor& in, double e) {
   });
 }
 
-}  // namespace tg::kernels
-
-namespace tg::kernels {
 namespace {
 int64_t vectorised_tanh_backward(float* o, const float* g, const float* y, int64_t n) {
   if (has_avx512()) return vec_tanh_backward_f32_avx512(o, g, y, n);
@@ -184,13 +128,29 @@ int64_t vectorised_tanh_backward(double*, const double*, const double*, int64_t)
 
 void tanh_backward(const Tensor& out, const Tensor& g, const Tensor& y) {
   TG_DISPATCH_FLOATING(impl_of(y)->dtype, "tanh_backward", [&] {
-    scalar_t* o = impl_of(out)->data_as<scalar_t>();
-    const scalar_t* gp = impl_of(g)->data_as<scalar_t>();
-    const scalar_t* yp = impl_of(y)->data_as<scalar_t>();
-    parallel_for(0, impl_of(y)->numel, kGrainSize, [&](int64_t b, int64_t e) {
+    auto f = [](scalar_t gv, scalar_t yv) { return gv * std::fma(-yv, yv, scalar_t(1)); };
+    const auto *oi = impl_of(out), *gi = impl_of(g), *yi = impl_of(y);
+    if (!(oi->contiguous && gi->contiguous && yi->contiguous && gi->numel == oi->numel &&
+          yi->numel == oi->numel)) {
+      binary_loop<scalar_t, scalar_t>(out, g, y, f);
+      return;
+    }
+    scalar_t* o = oi->data_as<scalar_t>();
+    const scalar_t* gp = gi->data_as<scalar_t>();
+    const scalar_t* yp = yi->data_as<scalar_t>();
+    parallel_for(0, oi->numel, kGrainSize, [&](int64_t b, int64_t e) {
       int64_t i = b + vectorised_tanh_backward(o + b, gp + b, yp + b, e - b);
-      for (; i < e; ++i) o[i] = gp[i] * std::fma(-yp[i], yp[i], scalar_t(1));
+      for (; i < e; ++i) o[i] = f(gp[i], yp[i]);
     });
+  });
+}
+
+void threshold_backward(const Tensor& out, const Tensor& g, const Tensor& x, double threshold) {
+  TG_DISPATCH_NUMERIC(impl_of(out)->dtype, "threshold_backward", [&] {
+    const scalar_t th = static_cast<scalar_t>(threshold);
+    // A select, not a branch: the contiguous case vectorises to a compare and a blend.
+    binary_loop<scalar_t, scalar_t>(
+        out, g, x, [th](scalar_t gv, scalar_t xv) { return xv <= th ? scalar_t(0) : gv; });
   });
 }
 

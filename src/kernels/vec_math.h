@@ -8,7 +8,7 @@
 
 #include <cstdint>
 
-#include "kernels/kernels.h"
+#include "kernels/unary.h"
 
 namespace tg::kernels {
 

@@ -33,25 +33,25 @@ int64_t blocks_f64(double* out, const double* in, int64_t n, F f) {
 
 int64_t vec_unary_f32(UnaryOp op, float* out, const float* in, int64_t n) {
   switch (op) {
-    case UnaryOp::Exp:
+    case UnaryOp::exp:
       return blocks_f32(out, in, n, [](__m256 x) { return Sleef_expf8_u10(x); });
-    case UnaryOp::Log:
+    case UnaryOp::log:
       return blocks_f32(out, in, n, [](__m256 x) { return Sleef_logf8_u10(x); });
-    case UnaryOp::Log1p:
+    case UnaryOp::log1p:
       return blocks_f32(out, in, n, [](__m256 x) { return Sleef_log1pf8_u10(x); });
-    case UnaryOp::Sin:
+    case UnaryOp::sin:
       return blocks_f32(out, in, n, [](__m256 x) { return Sleef_sinf8_u10(x); });
-    case UnaryOp::Cos:
+    case UnaryOp::cos:
       return blocks_f32(out, in, n, [](__m256 x) { return Sleef_cosf8_u10(x); });
-    case UnaryOp::Tan:
+    case UnaryOp::tan:
       return blocks_f32(out, in, n, [](__m256 x) { return Sleef_tanf8_u10(x); });
-    case UnaryOp::Tanh:
+    case UnaryOp::tanh:
       if (has_avx512())
         vec_tanh_f32_avx512(out, in, n);
       else
         vec_tanh_f32_avx2(out, in, n);
       return n;
-    case UnaryOp::Sigmoid:
+    case UnaryOp::sigmoid:
       return blocks_f32(out, in, n, [](__m256 x) {
         const __m256 one = _mm256_set1_ps(1.0f);
         __m256 e = Sleef_expf8_u10(_mm256_sub_ps(_mm256_setzero_ps(), x));
@@ -70,19 +70,19 @@ int64_t vec_tanh_backward_f32(float* out, const float* g, const float* y, int64_
 
 int64_t vec_unary_f64(UnaryOp op, double* out, const double* in, int64_t n) {
   switch (op) {
-    case UnaryOp::Exp:
+    case UnaryOp::exp:
       return blocks_f64(out, in, n, [](__m256d x) { return Sleef_expd4_u10(x); });
-    case UnaryOp::Log:
+    case UnaryOp::log:
       return blocks_f64(out, in, n, [](__m256d x) { return Sleef_logd4_u10(x); });
-    case UnaryOp::Log1p:
+    case UnaryOp::log1p:
       return blocks_f64(out, in, n, [](__m256d x) { return Sleef_log1pd4_u10(x); });
-    case UnaryOp::Sin:
+    case UnaryOp::sin:
       return blocks_f64(out, in, n, [](__m256d x) { return Sleef_sind4_u10(x); });
-    case UnaryOp::Cos:
+    case UnaryOp::cos:
       return blocks_f64(out, in, n, [](__m256d x) { return Sleef_cosd4_u10(x); });
-    case UnaryOp::Tan:
+    case UnaryOp::tan:
       return blocks_f64(out, in, n, [](__m256d x) { return Sleef_tand4_u10(x); });
-    case UnaryOp::Tanh:
+    case UnaryOp::tanh:
       return blocks_f64(out, in, n, [](__m256d x) { return Sleef_tanhd4_u10(x); });
     default:
       return 0;

@@ -4,8 +4,7 @@
 #include "tensorgrad/nn/functional.h"
 
 #include "autograd/function.h"
-#include "kernels/dispatch.h"
-#include "kernels/kernels.h"
+#include "kernels/loss.h"
 #include "ops/internal.h"
 #include "tensorgrad/autograd.h"
 #include "tensorgrad/nn/loss.h"
@@ -105,41 +104,45 @@ Tensor mse_loss(const Tensor& input, const Tensor& target, const MSELossFuncOpti
     // to the dtype, summed in double, the mean divided in the dtype).
     const double sum = kernels::sum_squared_difference(input, target);
     out = make_empty({}, input.scalar_type());
-    TG_DISPATCH_FLOATING(input.scalar_type(), "mse_loss", [&] {
-      // The mean: the sum rounded to the dtype, then divided in it, as div_ would.
-      scalar_t v = static_cast<scalar_t>(sum);
-      if (r == kMean) v /= static_cast<scalar_t>(input.numel());
-      *impl_of(out)->data_as<scalar_t>() = v;
-    });
+    kernels::mse_loss_store(out, sum, r == kMean ? input.numel() : 1);
   } else {
     NoGradGuard guard;
     Tensor d = input - target;
     out = reduce_loss(d * d, r);
   }
-  if (!autograd::should_record({&input, &target})) return out;
-  // PyTorch's mse_loss_backward: (x - y) * norm * grad, norm = 2 / numel for the mean, 2
-  // otherwise; the target's gradient is the same with x and y swapped. One fused pass when no
-  // graph of the backward is wanted; the composite form keeps create_graph differentiable.
-  const DimVector shape = infer_size(input.sizes(), target.sizes(), "mse_loss");
+  if (autograd::should_record({&input, &target})) {
+    const bool target_grad = autograd::needs_grad(target);
+    autograd::record("MseLossBackward0", {&input, &target}, {&out}, {save(input), save(target)},
+                     [r, target_grad](const tensor_list& g, const tensor_list& s) {
+                       // The target's gradient is the input's with the two swapped.
+                       return tensor_list{
+                           mse_loss_backward(g[0], s[0], s[1], r),
+                           target_grad ? mse_loss_backward(g[0], s[1], s[0], r) : Tensor()};
+                     });
+  }
+  return out;
+}
+
+Tensor mse_loss_backward(const Tensor& grad_output, const Tensor& input, const Tensor& target,
+                         Reduction r) {
+  TG_CHECK(grad_output.defined() && input.defined() && target.defined(),
+           "mse_loss_backward: undefined tensor argument");
+  const DimVector shape = infer_size(input.sizes(), target.sizes(), "mse_loss_backward");
+  // PyTorch's norm: 2 / numel for the mean, 2 otherwise.
   const double norm = r == kMean ? 2.0 / static_cast<double>(numel_of(shape)) : 2.0;
-  const bool target_grad = autograd::needs_grad(target);
-  autograd::record("MseLossBackward0", {&input, &target}, {&out}, {save(input), save(target)},
-                   [shape, norm, target_grad](const tensor_list& g, const tensor_list& s) {
-                     const Tensor &x = s[0], &y = s[1];
-                     if (autograd::GradMode::is_enabled() || x.scalar_type() != y.scalar_type() ||
-                         g[0].scalar_type() != x.scalar_type()) {
-                       Tensor gi = (x - y) * norm * g[0];
-                       return tensor_list{gi, target_grad ? (y - x) * norm * g[0] : Tensor()};
-                     }
-                     Tensor gi = make_empty(shape, x.scalar_type());
-                     kernels::mse_loss_backward(gi, x, y, g[0], norm);
-                     Tensor gt;
-                     if (target_grad) {
-                       gt = make_empty(shape, x.scalar_type());
-                       kernels::mse_loss_backward(gt, y, x, g[0], norm);
-                     }
-                     return tensor_list{gi, gt};
-                   });
+  const ScalarType ct = promote_types(grad_output.scalar_type(), result_type(input, target));
+  TG_CHECK(is_floating_point(ct), "mse_loss_backward: expected floating point tensors, got ", ct);
+  Tensor out = make_empty(shape, ct);
+  kernels::mse_loss_backward(out, cast_to(input, ct), cast_to(target, ct), cast_to(grad_output, ct),
+                             norm);
+  if (autograd::should_record({&grad_output, &input, &target}))
+    autograd::record("MseLossBackwardBackward0", {&grad_output, &input, &target}, {&out},
+                     {save(grad_output), save(input), save(target)},
+                     [r, norm](const tensor_list& g, const tensor_list& s) {
+                       // out = (input - target) * norm * grad_output, linear in each argument.
+                       Tensor d = g[0] * s[0] * norm;
+                       return tensor_list{mse_loss_backward(g[0], s[1], s[2], r), d, -d};
+                     });
   return out;
 }
 
@@ -246,20 +249,10 @@ Tensor nll_loss(const Tensor& input, const Tensor& target, const NLLLossFuncOpti
            "nll_loss: weight tensor should be defined either for all ", c,
            " classes or no classes but got weight tensor of shape: ",
            w.defined() ? w.sizes() : IntArrayRef());
-  // mask[i, k] = w[k] where k == target[i] (and target[i] is not ignored), else 0.
-  // Filled through its data pointer in double, then converted once (a view per sample would cost
-  // an allocation each).
+  // mask[i, k] = w[k] where k == target[i] (and target[i] is not ignored), else 0; built in
+  // double, then converted once.
   Tensor mask64 = zeros({n, c}, kDouble);
-  double* mp = mask64.data_ptr<double>();
-  Tensor tc = t.contiguous();
-  const int64_t* tp = tc.data_ptr<int64_t>();
-  Tensor wc = w.defined() ? w.to(kDouble).contiguous() : Tensor();
-  for (int64_t i = 0; i < n; ++i) {
-    if (tp[i] == o.ignore_index()) continue;
-    TG_CHECK(tp[i] >= 0 && tp[i] < c, "nll_loss: Target ", tp[i], " is out of bounds (", c,
-             " classes)");
-    mp[i * c + tp[i]] = wc.defined() ? wc.data_ptr<double>()[tp[i]] : 1.0;
-  }
+  kernels::nll_loss_mask(mask64, t, w.defined() ? w.to(kDouble) : Tensor(), o.ignore_index());
   Tensor mask = mask64.to(x.scalar_type());
   Tensor out;
   Tensor total_weight;

@@ -1,12 +1,11 @@
 // Elementwise binary ops with broadcasting and PyTorch's type promotion; their in-place forms; and
 // where/maximum/minimum. The engine sums each gradient back to its input's shape, so the rules
 // below are written for the broadcast shape.
+#include "kernels/binary.h"
+
 #include <cmath>
 
-#include "autograd/function.h"
-#include "kernels/dispatch.h"
-#include "kernels/kernels.h"
-#include "kernels/loops.h"
+#include "kernels/unary.h"
 #include "ops/internal.h"
 
 namespace tg {
@@ -17,77 +16,20 @@ using kernels::BinaryOp;
 
 namespace {
 
-int category(ScalarType t) { return t == kBool ? 0 : (t == kLong ? 1 : 2); }
-
-Tensor cast(const Tensor& t, ScalarType dt) {
-  if (t.scalar_type() == dt) return t;
-  Tensor out = make_empty(t.sizes(), dt);
-  kernels::copy(out, t);
-  return out;
-}
-
-}  // namespace
-
-bool is_expandable_to(IntArrayRef from, IntArrayRef to) {
-  if (from.size() > to.size()) return false;
-  for (size_t i = 0; i < from.size(); ++i) {
-    int64_t f = from[from.size() - 1 - i], t = to[to.size() - 1 - i];
-    if (f != t && f != 1) return false;
-  }
-  return true;
-}
-
-DimVector infer_size(IntArrayRef a, IntArrayRef b, const char* op) {
-  const size_t n = std::max(a.size(), b.size());
-  DimVector out(n);
-  for (size_t i = 0; i < n; ++i) {
-    int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
-    int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
-    TG_CHECK(da == db || da == 1 || db == 1, op, ": The size of tensor a (", da,
-             ") must match the size of tensor b (", db, ") at non-singleton dimension ", i,
-             " (shapes ", a, " and ", b, ")");
-    out[i] = da == 1 ? db : da;
-  }
-  return out;
-}
-
-ScalarType result_type(const Tensor& a, const Tensor& b) {
-  const ScalarType ta = a.scalar_type(), tb = b.scalar_type();
-  const bool da = a.dim() > 0, db = b.dim() > 0;
-  if (da == db) return promote_types(ta, tb);
-  // A zero-dim tensor only changes the result when it is of a higher category.
-  const ScalarType hi = da ? ta : tb, lo = da ? tb : ta;
-  return category(lo) > category(hi) ? lo : hi;
-}
-
-ScalarType result_type(const Tensor& a, const Scalar& b) {
-  const ScalarType ta = a.scalar_type();
-  const ScalarType tb = b.type();
-  return category(tb) > category(ta) ? tb : ta;
-}
-
-Tensor wrap_scalar(const Scalar& s, ScalarType dtype) {
-  Tensor t = make_empty({}, dtype);
-  kernels::fill(t, s);
-  return t;
-}
-
-namespace {
-
 // Forward of an arithmetic op: common dtype, broadcast shape, kernel. No autograd.
-Tensor binary_forward(BinaryOp op, const Tensor& a, const Tensor& b, ScalarType ct, const char* name,
-                      const Scalar& alpha = 1) {
+Tensor binary_forward(BinaryOp op, const Tensor& a, const Tensor& b, ScalarType ct,
+                      const char* name, const Scalar& alpha = 1) {
   const auto* ai = impl_of(a);
   const auto* bi = impl_of(b);
   // Operands of one shape and of the compute dtype (the common case) need neither a broadcast
   // shape nor converted copies.
-  Tensor out = ai->sizes.ref().equals(bi->sizes)
+  Tensor out = ai->sizes.ref().equals(bi->sizes) || bi->sizes.size() == 0
                    ? make_empty(ai->sizes, ct)
                    : make_empty(infer_size(ai->sizes, bi->sizes, name), ct);
   if (ai->dtype == ct && bi->dtype == ct)
     kernels::binary(op, out, a, b, alpha);
   else
-    kernels::binary(op, out, cast(a, ct), cast(b, ct), alpha);
+    kernels::binary(op, out, cast_to(a, ct), cast_to(b, ct), alpha);
   return out;
 }
 
@@ -99,108 +41,57 @@ ScalarType arith_type(const Tensor& a, const Tensor& b, BinaryOp op, const char*
   ScalarType ct = result_type(a, b);
   if (op == BinaryOp::Div && !is_floating_point(ct)) ct = kFloat;
   if (op == BinaryOp::Sub)
-    TG_CHECK(ct != kBool, name, ": Subtraction, the `-` operator, with two bool tensors is not "
+    TG_CHECK(ct != kBool, name,
+             ": Subtraction, the `-` operator, with two bool tensors is not "
              "supported. Use the `^` or `logical_xor()` operator instead.");
   return ct;
 }
 
-// In-place op: self = f(self). Without autograd it writes straight into self; with autograd it
-// computes out of place from a copy of self and takes over the result's history.
-template <typename Fast, typename Slow>
-Tensor& inplace(Tensor& self, std::initializer_list<const Tensor*> others, ScalarType ct,
-                IntArrayRef result_shape, const char* name, Fast&& fast, Slow&& slow) {
-  TG_CHECK(self.defined(), name, ": called on an undefined tensor");
-  TG_CHECK(category(ct) <= category(self.scalar_type()), name, ": result type ", ct,
-           " can't be cast to the desired output type ", self.scalar_type());
-  TG_CHECK(result_shape.equals(self.sizes()), name, ": output with shape ", self.sizes(),
-           " doesn't match the broadcast shape ", result_shape);
-  autograd::check_inplace(self, others, name);
-  bool rec = false;
-  if (autograd::grad_mode()) {
-    rec = autograd::needs_grad(self);
-    for (const Tensor* t : others) rec = rec || autograd::needs_grad(*t);
-  }
-  if (!rec) {
-    if (ct == self.scalar_type()) {
-      fast();
-    } else {
-      Tensor r = slow(self);
-      kernels::copy(self, r);
-    }
-    impl_of(self)->bump_version();
-    return self;
-  }
-  Tensor r = slow(self.clone());
-  kernels::copy(self, r.to(self.scalar_type()));
-  impl_of(self)->bump_version();
-  autograd::set_history(self, impl_of(r)->autograd->grad_fn, impl_of(r)->autograd->output_nr);
-  return self;
-}
-
 }  // namespace
 
-// ---- add / sub
+// ---- add / sub / mul / div
+// The Scalar overloads wrap the number in a zero-dim tensor of the result dtype and run the tensor
+// op: one derivative per op.
+
+namespace {
+Tensor wrapped(const Tensor& a, const Scalar& b, const char* name) {
+  TG_CHECK(a.defined(), name, ": undefined tensor argument");
+  return wrap_scalar(b, result_type(a, b));
+}
+
+Tensor add_sub(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& alpha, const char* name,
+               const char* node) {
+  check_defined2(a, b, name);
+  Tensor out = binary_forward(op, a, b, arith_type(a, b, op, name), name, alpha);
+  if (autograd::should_record({&a, &b})) {
+    const double al = op == BinaryOp::Sub ? -alpha.toDouble() : alpha.toDouble();
+    const bool need_b = autograd::needs_grad(b);
+    autograd::record(node, {&a, &b}, {&out}, {},
+                     [al, need_b](const tensor_list& g, const tensor_list&) {
+                       if (!need_b) return tensor_list{g[0], Tensor()};
+                       return tensor_list{g[0], al == 1.0 ? g[0] : al == -1.0 ? -g[0] : g[0] * al};
+                     });
+  }
+  return out;
+}
+}  // namespace
 
 Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
-  check_defined2(a, b, "add");
-  Tensor out = binary_forward(BinaryOp::Add, a, b, arith_type(a, b, BinaryOp::Add, "add"), "add", alpha);
-  if (autograd::should_record({&a, &b})) {
-    const double al = alpha.toDouble();
-    autograd::record("AddBackward0", {&a, &b}, {&out}, {}, [al](const tensor_list& g, const tensor_list&) {
-      return tensor_list{g[0], al == 1.0 ? g[0] : g[0] * al};
-    });
-  }
-  return out;
+  return add_sub(BinaryOp::Add, a, b, alpha, "add", "AddBackward0");
 }
-
 Tensor add(const Tensor& a, const Scalar& b, const Scalar& alpha) {
-  TG_CHECK(a.defined(), "add: undefined tensor argument");
-  const ScalarType ct = result_type(a, b);
-  Tensor out = make_empty(a.sizes(), ct);
-  kernels::binary(BinaryOp::Add, out, cast(a, ct), wrap_scalar(b, ct), alpha);
-  if (autograd::should_record({&a}))
-    autograd::record("AddBackward0", {&a}, {&out}, {},
-                     [](const tensor_list& g, const tensor_list&) { return tensor_list{g[0]}; });
-  return out;
+  return add(a, wrapped(a, b, "add"), alpha);
 }
-
 Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
-  check_defined2(a, b, "sub");
-  Tensor out = binary_forward(BinaryOp::Sub, a, b, arith_type(a, b, BinaryOp::Sub, "sub"), "sub", alpha);
-  if (autograd::should_record({&a, &b})) {
-    const double al = alpha.toDouble();
-    autograd::record("SubBackward0", {&a, &b}, {&out}, {}, [al](const tensor_list& g, const tensor_list&) {
-      return tensor_list{g[0], al == 1.0 ? -g[0] : g[0] * (-al)};
-    });
-  }
-  return out;
+  return add_sub(BinaryOp::Sub, a, b, alpha, "sub", "SubBackward0");
 }
-
 Tensor sub(const Tensor& a, const Scalar& b, const Scalar& alpha) {
-  TG_CHECK(a.defined(), "sub: undefined tensor argument");
-  const ScalarType ct = result_type(a, b);
-  TG_CHECK(ct != kBool, "sub: Subtraction, the `-` operator, with a bool tensor is not supported.");
-  Tensor out = make_empty(a.sizes(), ct);
-  kernels::binary(BinaryOp::Sub, out, cast(a, ct), wrap_scalar(b, ct), alpha);
-  if (autograd::should_record({&a}))
-    autograd::record("SubBackward0", {&a}, {&out}, {},
-                     [](const tensor_list& g, const tensor_list&) { return tensor_list{g[0]}; });
-  return out;
+  return sub(a, wrapped(a, b, "sub"), alpha);
 }
-
-// scalar - tensor
+// scalar - tensor: PyTorch's rsub, sub with the operands swapped (its own node name).
 Tensor rsub(const Tensor& b, const Scalar& a) {
-  const ScalarType ct = result_type(b, a);
-  TG_CHECK(ct != kBool, "rsub: Subtraction, the `-` operator, with a bool tensor is not supported.");
-  Tensor out = make_empty(b.sizes(), ct);
-  kernels::binary(BinaryOp::Sub, out, wrap_scalar(a, ct), cast(b, ct));
-  if (autograd::should_record({&b}))
-    autograd::record("RsubBackward1", {&b}, {&out}, {},
-                     [](const tensor_list& g, const tensor_list&) { return tensor_list{-g[0]}; });
-  return out;
+  return add_sub(BinaryOp::Sub, wrapped(b, a, "rsub"), b, 1, "rsub", "RsubBackward1");
 }
-
-// ---- mul / div
 
 Tensor mul(const Tensor& a, const Tensor& b) {
   check_defined2(a, b, "mul");
@@ -208,7 +99,8 @@ Tensor mul(const Tensor& a, const Tensor& b) {
   if (autograd::should_record({&a, &b})) {
     // Each input's gradient needs only the other input.
     autograd::record("MulBackward0", {&a, &b}, {&out},
-                     {save(autograd::needs_grad(a) ? b : Tensor()), save(autograd::needs_grad(b) ? a : Tensor())},
+                     {save(autograd::needs_grad(a) ? b : Tensor()),
+                      save(autograd::needs_grad(b) ? a : Tensor())},
                      [](const tensor_list& g, const tensor_list& s) {
                        return tensor_list{s[0].defined() ? g[0] * s[0] : Tensor(),
                                           s[1].defined() ? g[0] * s[1] : Tensor()};
@@ -216,18 +108,7 @@ Tensor mul(const Tensor& a, const Tensor& b) {
   }
   return out;
 }
-
-Tensor mul(const Tensor& a, const Scalar& b) {
-  TG_CHECK(a.defined(), "mul: undefined tensor argument");
-  const ScalarType ct = result_type(a, b);
-  Tensor out = make_empty(a.sizes(), ct);
-  kernels::binary(BinaryOp::Mul, out, cast(a, ct), wrap_scalar(b, ct));
-  if (autograd::should_record({&a}))
-    autograd::record("MulBackward0", {&a}, {&out}, {}, [b](const tensor_list& g, const tensor_list&) {
-      return tensor_list{g[0] * b};
-    });
-  return out;
-}
+Tensor mul(const Tensor& a, const Scalar& b) { return mul(a, wrapped(a, b, "mul")); }
 
 Tensor div(const Tensor& a, const Tensor& b) {
   check_defined2(a, b, "div");
@@ -243,34 +124,23 @@ Tensor div(const Tensor& a, const Tensor& b) {
   }
   return out;
 }
-
-Tensor div(const Tensor& a, const Scalar& b) {
-  TG_CHECK(a.defined(), "div: undefined tensor argument");
-  ScalarType ct = result_type(a, b);
-  if (!is_floating_point(ct)) ct = kFloat;
-  Tensor out = make_empty(a.sizes(), ct);
-  kernels::binary(BinaryOp::Div, out, cast(a, ct), wrap_scalar(b, ct));
-  if (autograd::should_record({&a}))
-    autograd::record("DivBackward0", {&a}, {&out}, {}, [b](const tensor_list& g, const tensor_list&) {
-      return tensor_list{g[0] / b};
-    });
-  return out;
-}
+Tensor div(const Tensor& a, const Scalar& b) { return div(a, wrapped(a, b, "div")); }
 
 // ---- pow
 
 Tensor pow(const Tensor& a, const Scalar& e) {
   TG_CHECK(a.defined(), "pow: undefined tensor argument");
   ScalarType ct = result_type(a, e);
-  Tensor x = cast(a, ct);
+  Tensor x = cast_to(a, ct);
   Tensor out = make_empty(a.sizes(), ct);
   kernels::pow_scalar(out, x, e.toDouble());
   if (autograd::should_record({&a})) {
     const double ex = e.toDouble();
-    autograd::record("PowBackward0", {&a}, {&out}, {save(a)}, [ex](const tensor_list& g, const tensor_list& s) {
-      if (ex == 0.0) return tensor_list{zeros_like(g[0])};
-      return tensor_list{g[0] * ex * pow(s[0], ex - 1.0)};
-    });
+    autograd::record("PowBackward0", {&a}, {&out}, {save(a)},
+                     [ex](const tensor_list& g, const tensor_list& s) {
+                       if (ex == 0.0) return tensor_list{zeros_like(g[0])};
+                       return tensor_list{g[0] * ex * pow(s[0], ex - 1.0)};
+                     });
   }
   return out;
 }
@@ -279,16 +149,17 @@ Tensor pow(const Tensor& a, const Tensor& e) {
   check_defined2(a, e, "pow");
   Tensor out = binary_forward(BinaryOp::Pow, a, e, result_type(a, e), "pow");
   if (autograd::should_record({&a, &e})) {
-    autograd::record("PowBackward1", {&a, &e}, {&out}, {save(a), save(e), autograd::save_output(out)},
-                     [](const tensor_list& g, const tensor_list& s) {
-                       const Tensor& x = s[0];
-                       const Tensor& ex = s[1];
-                       const Tensor& y = s[2];
-                       Tensor ga = where(ex == 0.0, zeros_like(g[0]), g[0] * ex * pow(x, ex - 1.0));
-                       // d/de x^e = x^e log x, taken as 0 where x == 0 and e >= 0 (PyTorch's rule).
-                       Tensor gb = where((x == 0.0) & (ex >= 0.0), zeros_like(g[0]), g[0] * y * log(x));
-                       return tensor_list{ga, gb};
-                     });
+    autograd::record(
+        "PowBackward1", {&a, &e}, {&out}, {save(a), save(e), autograd::save_output(out)},
+        [](const tensor_list& g, const tensor_list& s) {
+          const Tensor& x = s[0];
+          const Tensor& ex = s[1];
+          const Tensor& y = s[2];
+          Tensor ga = where(ex == 0.0, zeros_like(g[0]), g[0] * ex * pow(x, ex - 1.0));
+          // d/de x^e = x^e log x, taken as 0 where x == 0 and e >= 0 (PyTorch's rule).
+          Tensor gb = where((x == 0.0) & (ex >= 0.0), zeros_like(g[0]), g[0] * y * log(x));
+          return tensor_list{ga, gb};
+        });
   }
   return out;
 }
@@ -344,12 +215,13 @@ Tensor minimum(const Tensor& a, const Tensor& b) {
 
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   TG_CHECK(cond.defined() && a.defined() && b.defined(), "where: undefined tensor argument");
-  TG_CHECK(cond.scalar_type() == kBool, "where: expected condition to be a boolean tensor, but got a tensor with dtype ",
+  TG_CHECK(cond.scalar_type() == kBool,
+           "where: expected condition to be a boolean tensor, but got a tensor with dtype ",
            dtype_name(cond.scalar_type()));
   const ScalarType ct = result_type(a, b);
   DimVector shape = infer_size(infer_size(cond.sizes(), a.sizes(), "where"), b.sizes(), "where");
   Tensor out = make_empty(shape, ct);
-  kernels::where(out, cond, cast(a, ct), cast(b, ct));
+  kernels::where(out, cond, cast_to(a, ct), cast_to(b, ct));
   if (autograd::should_record({&a, &b}))
     autograd::record("WhereBackward0", {&a, &b}, {&out}, {save(cond)},
                      [](const tensor_list& g, const tensor_list& s) {
@@ -374,14 +246,14 @@ Tensor compare(BinaryOp op, const Tensor& a, const Tensor& b, const char* name) 
   const ScalarType ct = result_type(a, b);
   DimVector shape = infer_size(a.sizes(), b.sizes(), name);
   Tensor out = make_empty(shape, kBool);
-  kernels::binary(op, out, cast(a, ct), cast(b, ct));
+  kernels::binary(op, out, cast_to(a, ct), cast_to(b, ct));
   return out;
 }
 Tensor compare(BinaryOp op, const Tensor& a, const Scalar& b, const char* name) {
   TG_CHECK(a.defined(), name, ": undefined tensor argument");
   const ScalarType ct = result_type(a, b);
   Tensor out = make_empty(a.sizes(), kBool);
-  kernels::binary(op, out, cast(a, ct), wrap_scalar(b, ct));
+  kernels::binary(op, out, cast_to(a, ct), wrap_scalar(b, ct));
   return out;
 }
 }  // namespace
@@ -416,8 +288,12 @@ Tensor operator<(const Tensor& a, const Scalar& b) { return a.lt(b); }
 Tensor operator<=(const Tensor& a, const Scalar& b) { return a.le(b); }
 Tensor operator>(const Tensor& a, const Scalar& b) { return a.gt(b); }
 Tensor operator>=(const Tensor& a, const Scalar& b) { return a.ge(b); }
-Tensor operator&(const Tensor& a, const Tensor& b) { return compare(BinaryOp::LogicalAnd, a, b, "logical_and"); }
-Tensor operator|(const Tensor& a, const Tensor& b) { return compare(BinaryOp::LogicalOr, a, b, "logical_or"); }
+Tensor operator&(const Tensor& a, const Tensor& b) {
+  return compare(BinaryOp::LogicalAnd, a, b, "logical_and");
+}
+Tensor operator|(const Tensor& a, const Tensor& b) {
+  return compare(BinaryOp::LogicalOr, a, b, "logical_or");
+}
 
 bool allclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan) {
   check_defined2(a, b, "allclose");
@@ -484,108 +360,63 @@ Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) {
         if (o.scalar_type() == scalar_type())
           kernels::binary(BinaryOp::Add, *this, *this, o, alpha);
         else
-          kernels::binary(BinaryOp::Add, *this, *this, cast(o, scalar_type()), alpha);
+          kernels::binary(BinaryOp::Add, *this, *this, cast_to(o, scalar_type()), alpha);
       },
       [&](const Tensor& s) { return tg::add(s, o, alpha); });
 }
 Tensor& Tensor::add_(const Scalar& o, const Scalar& alpha) {
   const ScalarType ct = result_type(*this, o);
-  return inplace(*this, {}, ct, sizes(), "add_",
-                 [&] { kernels::binary(BinaryOp::Add, *this, *this, wrap_scalar(o, scalar_type()), alpha); },
-                 [&](const Tensor& s) { return tg::add(s, o, alpha); });
+  return inplace(
+      *this, {}, ct, sizes(), "add_",
+      [&] { kernels::binary(BinaryOp::Add, *this, *this, wrap_scalar(o, scalar_type()), alpha); },
+      [&](const Tensor& s) { return tg::add(s, o, alpha); });
 }
 Tensor& Tensor::sub_(const Tensor& o, const Scalar& alpha) {
   TG_CHECK(o.defined(), "sub_: undefined tensor argument");
   const ScalarType ct = arith_type(*this, o, BinaryOp::Sub, "sub_");
-  return inplace(*this, {&o}, ct, infer_size(sizes(), o.sizes(), "sub_"), "sub_",
-                 [&] { kernels::binary(BinaryOp::Sub, *this, *this, cast(o, scalar_type()), alpha); },
-                 [&](const Tensor& s) { return tg::sub(s, o, alpha); });
+  return inplace(
+      *this, {&o}, ct, infer_size(sizes(), o.sizes(), "sub_"), "sub_",
+      [&] { kernels::binary(BinaryOp::Sub, *this, *this, cast_to(o, scalar_type()), alpha); },
+      [&](const Tensor& s) { return tg::sub(s, o, alpha); });
 }
 Tensor& Tensor::sub_(const Scalar& o, const Scalar& alpha) {
   const ScalarType ct = result_type(*this, o);
-  return inplace(*this, {}, ct, sizes(), "sub_",
-                 [&] { kernels::binary(BinaryOp::Sub, *this, *this, wrap_scalar(o, scalar_type()), alpha); },
-                 [&](const Tensor& s) { return tg::sub(s, o, alpha); });
+  return inplace(
+      *this, {}, ct, sizes(), "sub_",
+      [&] { kernels::binary(BinaryOp::Sub, *this, *this, wrap_scalar(o, scalar_type()), alpha); },
+      [&](const Tensor& s) { return tg::sub(s, o, alpha); });
 }
 Tensor& Tensor::mul_(const Tensor& o) {
   TG_CHECK(o.defined(), "mul_: undefined tensor argument");
   const ScalarType ct = arith_type(*this, o, BinaryOp::Mul, "mul_");
-  return inplace(*this, {&o}, ct, infer_size(sizes(), o.sizes(), "mul_"), "mul_",
-                 [&] { kernels::binary(BinaryOp::Mul, *this, *this, cast(o, scalar_type())); },
-                 [&](const Tensor& s) { return tg::mul(s, o); });
+  return inplace(
+      *this, {&o}, ct, infer_size(sizes(), o.sizes(), "mul_"), "mul_",
+      [&] { kernels::binary(BinaryOp::Mul, *this, *this, cast_to(o, scalar_type())); },
+      [&](const Tensor& s) { return tg::mul(s, o); });
 }
 Tensor& Tensor::mul_(const Scalar& o) {
   const ScalarType ct = result_type(*this, o);
-  return inplace(*this, {}, ct, sizes(), "mul_",
-                 [&] { kernels::binary(BinaryOp::Mul, *this, *this, wrap_scalar(o, scalar_type())); },
-                 [&](const Tensor& s) { return tg::mul(s, o); });
+  return inplace(
+      *this, {}, ct, sizes(), "mul_",
+      [&] { kernels::binary(BinaryOp::Mul, *this, *this, wrap_scalar(o, scalar_type())); },
+      [&](const Tensor& s) { return tg::mul(s, o); });
 }
 Tensor& Tensor::div_(const Tensor& o) {
   TG_CHECK(o.defined(), "div_: undefined tensor argument");
   const ScalarType ct = arith_type(*this, o, BinaryOp::Div, "div_");
-  return inplace(*this, {&o}, ct, infer_size(sizes(), o.sizes(), "div_"), "div_",
-                 [&] { kernels::binary(BinaryOp::Div, *this, *this, cast(o, scalar_type())); },
-                 [&](const Tensor& s) { return tg::div(s, o); });
+  return inplace(
+      *this, {&o}, ct, infer_size(sizes(), o.sizes(), "div_"), "div_",
+      [&] { kernels::binary(BinaryOp::Div, *this, *this, cast_to(o, scalar_type())); },
+      [&](const Tensor& s) { return tg::div(s, o); });
 }
 Tensor& Tensor::div_(const Scalar& o) {
   ScalarType ct = result_type(*this, o);
   if (!tg::is_floating_point(ct)) ct = kFloat;
-  return inplace(*this, {}, ct, sizes(), "div_",
-                 [&] { kernels::binary(BinaryOp::Div, *this, *this, wrap_scalar(o, scalar_type())); },
-                 [&](const Tensor& s) { return tg::div(s, o); });
+  return inplace(
+      *this, {}, ct, sizes(), "div_",
+      [&] { kernels::binary(BinaryOp::Div, *this, *this, wrap_scalar(o, scalar_type())); },
+      [&](const Tensor& s) { return tg::div(s, o); });
 }
-
-namespace {
-
-// self += value * t1 * t2 (or / t2) in one pass, rounding as PyTorch's CPU kernels do: value * t1
-// first; then for addcmul one fused multiply-add with t2 (the AVX2 build contracts
-// `self + v * t1 * t2`), for addcdiv a division and an add. t1 and t2 broadcast to self.
-template <bool kDiv>
-void addc_kernel(const Tensor& self, const Tensor& t1, const Tensor& t2, const Scalar& value) {
-  IntArrayRef sizes = self.sizes();
-  kernels::StridedOperands<3> ops{
-      {impl_of(self)->data(), impl_of(t1)->data(), impl_of(t2)->data()},
-      {kernels::broadcast_byte_strides(self, sizes), kernels::broadcast_byte_strides(t1, sizes),
-       kernels::broadcast_byte_strides(t2, sizes)}};
-  const char* name = kDiv ? "addcdiv_" : "addcmul_";
-  TG_DISPATCH_NUMERIC(impl_of(self)->dtype, name, [&] {
-    if constexpr (kDiv && std::is_integral_v<scalar_t>) {
-      TG_ERROR("addcdiv_: integer division with addcdiv is not supported; use a floating tensor");
-    } else {
-      const scalar_t v = value.to<scalar_t>();
-      auto f = [v](scalar_t x, scalar_t a, scalar_t b) -> scalar_t {
-        if constexpr (kDiv) {
-          return x + v * a / b;
-        } else if constexpr (std::is_same_v<scalar_t, float>) {
-          return static_cast<float>(static_cast<double>(x) +
-                                    static_cast<double>(v * a) * static_cast<double>(b));
-        } else if constexpr (std::is_same_v<scalar_t, double>) {
-          return std::fma(v * a, b, x);
-        } else {
-          return x + v * a * b;
-        }
-      };
-      auto run = [&f](std::array<char*, 3> p, int64_t n, std::array<int64_t, 3> s) {
-        constexpr int64_t es = sizeof(scalar_t);
-        if (s[0] == es && s[1] == es && s[2] == es) {
-          auto* o = reinterpret_cast<scalar_t*>(p[0]);
-          auto* a = reinterpret_cast<const scalar_t*>(p[1]);
-          auto* b = reinterpret_cast<const scalar_t*>(p[2]);
-          for (int64_t i = 0; i < n; ++i) o[i] = f(o[i], a[i], b[i]);
-          return;
-        }
-        for (int64_t i = 0; i < n; ++i) {
-          auto* o = reinterpret_cast<scalar_t*>(p[0] + i * s[0]);
-          *o = f(*o, *reinterpret_cast<const scalar_t*>(p[1] + i * s[1]),
-                 *reinterpret_cast<const scalar_t*>(p[2] + i * s[2]));
-        }
-      };
-      kernels::for_each_run<3>(sizes, ops, run);
-    }
-  });
-}
-
-}  // namespace
 
 Tensor& Tensor::addcmul_(const Tensor& a, const Tensor& b, const Scalar& value) {
   check_defined2(a, b, "addcmul_");
@@ -593,7 +424,7 @@ Tensor& Tensor::addcmul_(const Tensor& a, const Tensor& b, const Scalar& value) 
   return inplace(
       *this, {&a, &b}, ct,
       infer_size(sizes(), infer_size(a.sizes(), b.sizes(), "addcmul_"), "addcmul_"), "addcmul_",
-      [&] { addc_kernel<false>(*this, cast(a, scalar_type()), cast(b, scalar_type()), value); },
+      [&] { kernels::addcmul(*this, cast_to(a, scalar_type()), cast_to(b, scalar_type()), value); },
       [&](const Tensor& s) { return tg::add(s, tg::mul(tg::mul(a, value), b)); });
 }
 Tensor& Tensor::addcdiv_(const Tensor& a, const Tensor& b, const Scalar& value) {
@@ -602,7 +433,7 @@ Tensor& Tensor::addcdiv_(const Tensor& a, const Tensor& b, const Scalar& value) 
   return inplace(
       *this, {&a, &b}, ct,
       infer_size(sizes(), infer_size(a.sizes(), b.sizes(), "addcdiv_"), "addcdiv_"), "addcdiv_",
-      [&] { addc_kernel<true>(*this, cast(a, scalar_type()), cast(b, scalar_type()), value); },
+      [&] { kernels::addcdiv(*this, cast_to(a, scalar_type()), cast_to(b, scalar_type()), value); },
       [&](const Tensor& s) { return tg::add(s, tg::div(tg::mul(a, value), b)); });
 }
 Tensor& Tensor::lerp_(const Tensor& end, const Scalar& weight) {

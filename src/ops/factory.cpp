@@ -1,9 +1,11 @@
 // Factories, conversions, copies and fills. Random factories live in src/random.
+#include "kernels/factory.h"
+
 #include <cmath>
 
 #include "autograd/function.h"
+#include "kernels/copy.h"
 #include "kernels/dispatch.h"
-#include "kernels/kernels.h"
 #include "ops/internal.h"
 
 namespace tg {
@@ -15,7 +17,9 @@ Tensor finish(Tensor t, const TensorOptions& o) {
 }
 }  // namespace
 
-Tensor empty(IntArrayRef sizes, const TensorOptions& o) { return finish(make_empty(sizes, o.dtype()), o); }
+Tensor empty(IntArrayRef sizes, const TensorOptions& o) {
+  return finish(make_empty(sizes, o.dtype()), o);
+}
 
 Tensor full(IntArrayRef sizes, const Scalar& value, const TensorOptions& o) {
   // Like PyTorch, full() without a dtype takes the value's type.
@@ -23,19 +27,22 @@ Tensor full(IntArrayRef sizes, const Scalar& value, const TensorOptions& o) {
   kernels::fill(t, value);
   return finish(t, o);
 }
-Tensor zeros(IntArrayRef sizes, const TensorOptions& o) { return full(sizes, 0, o.dtype(o.dtype())); }
-Tensor ones(IntArrayRef sizes, const TensorOptions& o) { return full(sizes, 1, o.dtype(o.dtype())); }
-Tensor scalar_tensor(const Scalar& v, const TensorOptions& o) { return full({}, v, o.dtype(o.dtype())); }
+Tensor zeros(IntArrayRef sizes, const TensorOptions& o) {
+  return full(sizes, 0, o.dtype(o.dtype()));
+}
+Tensor ones(IntArrayRef sizes, const TensorOptions& o) {
+  return full(sizes, 1, o.dtype(o.dtype()));
+}
+Tensor scalar_tensor(const Scalar& v, const TensorOptions& o) {
+  return full({}, v, o.dtype(o.dtype()));
+}
 
 Tensor eye(int64_t n, const TensorOptions& o) { return eye(n, n, o); }
 Tensor eye(int64_t n, int64_t m, const TensorOptions& o) {
   TG_CHECK(n >= 0 && m >= 0, "eye: n and m must be non-negative, got ", n, " and ", m);
   Tensor t = make_empty({n, m}, o.dtype());
   kernels::fill(t, 0);
-  TG_DISPATCH_ALL(o.dtype(), "eye", [&] {
-    auto* p = impl_of(t)->data_as<scalar_t>();
-    for (int64_t i = 0; i < std::min(n, m); ++i) p[i * m + i] = scalar_t(1);
-  });
+  kernels::eye_diagonal(t);
   return finish(t, o);
 }
 
@@ -49,19 +56,11 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, const 
   const double s = start.toDouble(), e = end.toDouble(), st = step.toDouble();
   TG_CHECK(st != 0, "arange: step must be nonzero");
   TG_CHECK((st > 0 && e >= s) || (st < 0 && e <= s),
-           "arange: upper bound and larger bound inconsistent with step sign (start ", s, ", end ", e,
-           ", step ", st, ")");
+           "arange: upper bound and larger bound inconsistent with step sign (start ", s, ", end ",
+           e, ", step ", st, ")");
   const int64_t n = static_cast<int64_t>(std::ceil((e - s) / st));
   Tensor t = make_empty({n}, dt);
-  TG_DISPATCH_NUMERIC(dt, "arange", [&] {
-    auto* p = impl_of(t)->data_as<scalar_t>();
-    if constexpr (std::is_integral_v<scalar_t>) {
-      for (int64_t i = 0; i < n; ++i) p[i] = start.toLong() + i * step.toLong();
-    } else {
-      // Computed in the accumulation type and rounded once, as PyTorch does.
-      for (int64_t i = 0; i < n; ++i) p[i] = static_cast<scalar_t>(s + static_cast<double>(i) * st);
-    }
-  });
+  kernels::arange_fill(t, start, step);
   return finish(t, o);
 }
 
@@ -86,7 +85,8 @@ Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, const Tenso
            " differ in length");
   int64_t extent = 1;
   for (size_t i = 0; i < sizes.size(); ++i) {
-    TG_CHECK(sizes[i] >= 0 && strides[i] >= 0, "from_blob: bad sizes ", sizes, " or strides ", strides);
+    TG_CHECK(sizes[i] >= 0 && strides[i] >= 0, "from_blob: bad sizes ", sizes, " or strides ",
+             strides);
     extent += (sizes[i] - 1) * strides[i];
   }
   auto impl = make_pooled<TensorImpl>();
@@ -128,10 +128,7 @@ Tensor TensorDataContainer::to_tensor(const TensorOptions& o) const {
   }
   const ScalarType dt = o.has_dtype() ? o.dtype() : type_;
   Tensor t = make_empty(sizes_, dt);
-  TG_DISPATCH_ALL(dt, "tensor", [&] {
-    auto* p = impl_of(t)->data_as<scalar_t>();
-    for (size_t i = 0; i < values_.size(); ++i) p[i] = values_[i].to<scalar_t>();
-  });
+  kernels::fill_values(t, values_);
   return finish(t, o);
 }
 
@@ -147,7 +144,8 @@ Tensor make_contiguous_copy(const Tensor& t) {
 
 Tensor Tensor::contiguous() const {
   if (is_contiguous()) return *this;
-  // Differentiable: the gradient is passed through unchanged (PyTorch names the node CloneBackward0).
+  // Differentiable: the gradient is passed through unchanged (PyTorch names the node
+  // CloneBackward0).
   return clone();
 }
 
@@ -195,10 +193,11 @@ Tensor& Tensor::copy_(const Tensor& src, bool) {
   if (rec) {
     const ScalarType src_t = src.scalar_type();
     DimVector src_sizes = src.sizes();
-    autograd::record("CopyBackwards", {this, &src}, {this}, {},
-                     [src_t, src_sizes](const autograd::tensor_list& g, const autograd::tensor_list&) {
-                       return autograd::tensor_list{zeros_like(g[0]), sum_to(g[0], src_sizes).to(src_t)};
-                     });
+    autograd::record(
+        "CopyBackwards", {this, &src}, {this}, {},
+        [src_t, src_sizes](const autograd::tensor_list& g, const autograd::tensor_list&) {
+          return autograd::tensor_list{zeros_like(g[0]), sum_to(g[0], src_sizes).to(src_t)};
+        });
   }
   return *this;
 }

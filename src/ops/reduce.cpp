@@ -1,11 +1,13 @@
 // Reductions and their gradients: sum, mean, prod, max/min (all, over a dim, amax/amin),
 // argmax/argmin, norm, var, std; and sum_to, the engine's un-broadcast.
+#include "kernels/reduce.h"
+
 #include <cmath>
 #include <limits>
 
 #include "autograd/function.h"
 #include "kernels/dispatch.h"
-#include "kernels/kernels.h"
+#include "kernels/factory.h"
 #include "ops/internal.h"
 
 namespace tg {
@@ -23,7 +25,8 @@ std::vector<bool> dim_mask(IntArrayRef dims, int64_t nd, const char* op) {
   for (int64_t d : dims) {
     int64_t w = wrap_dim(d, nd, op);
     if (nd == 0) continue;
-    TG_CHECK(!mask[w] || dims.empty(), op, ": dim ", w, " appears multiple times in the list of dims");
+    TG_CHECK(!mask[w] || dims.empty(), op, ": dim ", w,
+             " appears multiple times in the list of dims");
     mask[w] = true;
   }
   return mask;
@@ -105,8 +108,10 @@ Tensor mean_impl(const Tensor& x, IntArrayRef dims, bool keepdim, std::optional<
                  const char* node) {
   TG_CHECK(x.defined(), "mean: called on an undefined tensor");
   const ScalarType ot = dtype.value_or(x.scalar_type());
-  TG_CHECK(is_floating_point(ot), "mean(): could not infer output dtype. Input dtype must be either a "
-           "floating point or complex dtype. Got: ", ot);
+  TG_CHECK(is_floating_point(ot),
+           "mean(): could not infer output dtype. Input dtype must be either a "
+           "floating point or complex dtype. Got: ",
+           ot);
   auto mask = dim_mask(dims, x.dim(), "mean");
   const int64_t n = reduced_count(x.sizes(), mask);
   Tensor in = x.scalar_type() == ot ? x : x.to(ot);
@@ -118,17 +123,20 @@ Tensor mean_impl(const Tensor& x, IntArrayRef dims, bool keepdim, std::optional<
   impl_of(out)->storage->version = 0;
   if (autograd::should_record({&x})) {
     DimVector in_sizes(x.sizes());
-    autograd::record(node, {&x}, {&out}, {}, [in_sizes, mask, keepdim, n](const tensor_list& g, const tensor_list&) {
-      return tensor_list{unsqueeze_reduced(g[0], in_sizes, mask, keepdim).expand(in_sizes) / static_cast<double>(n)};
-    });
+    autograd::record(
+        node, {&x}, {&out}, {},
+        [in_sizes, mask, keepdim, n](const tensor_list& g, const tensor_list&) {
+          return tensor_list{unsqueeze_reduced(g[0], in_sizes, mask, keepdim).expand(in_sizes) /
+                             static_cast<double>(n)};
+        });
   }
   return out;
 }
 
 // Gradient that spreads g evenly over the positions equal to the extreme value (PyTorch's
 // rule for max()/min()/amax/amin, so ties share the gradient).
-Tensor distribute_to_ties(const Tensor& g, const Tensor& x, const Tensor& y, const std::vector<bool>& mask,
-                          bool keepdim) {
+Tensor distribute_to_ties(const Tensor& g, const Tensor& x, const Tensor& y,
+                          const std::vector<bool>& mask, bool keepdim) {
   Tensor yk = unsqueeze_reduced(y, x.sizes(), mask, keepdim);
   Tensor gk = unsqueeze_reduced(g, x.sizes(), mask, keepdim);
   Tensor is_ext = (x == yk).to(g.scalar_type());
@@ -142,12 +150,16 @@ Tensor distribute_to_ties(const Tensor& g, const Tensor& x, const Tensor& y, con
 Tensor extreme_all(const Tensor& x, bool is_max) {
   const char* name = is_max ? "max" : "min";
   TG_CHECK(x.defined(), name, ": called on an undefined tensor");
-  TG_CHECK(x.numel() > 0, name, "(): Expected reduction dim to be specified for input.numel() == 0. "
-           "Specify the reduction dim with the 'dim' argument (shape ", x.sizes(), ")");
+  TG_CHECK(x.numel() > 0, name,
+           "(): Expected reduction dim to be specified for input.numel() == 0. "
+           "Specify the reduction dim with the 'dim' argument (shape ",
+           x.sizes(), ")");
   auto mask = dim_mask({}, x.dim(), name);
-  Tensor out = reduce_forward(is_max ? ReduceOp::Max : ReduceOp::Min, x, mask, false, x.scalar_type());
+  Tensor out =
+      reduce_forward(is_max ? ReduceOp::Max : ReduceOp::Min, x, mask, false, x.scalar_type());
   if (autograd::should_record({&x}))
-    autograd::record(is_max ? "MaxBackward1" : "MinBackward1", {&x}, {&out}, {save(x), save_output(out)},
+    autograd::record(is_max ? "MaxBackward1" : "MinBackward1", {&x}, {&out},
+                     {save(x), save_output(out)},
                      [mask](const tensor_list& g, const tensor_list& s) {
                        return tensor_list{distribute_to_ties(g[0], s[0], s[1], mask, false)};
                      });
@@ -162,8 +174,10 @@ std::tuple<Tensor, Tensor> extreme_dim(const Tensor& x, int64_t d, bool keepdim,
            " to have non-zero size (shape ", x.sizes(), ")");
   std::vector<bool> mask(x.dim(), false);
   if (x.dim() > 0) mask[d] = true;
-  Tensor values = reduce_forward(is_max ? ReduceOp::Max : ReduceOp::Min, x, mask, keepdim, x.scalar_type());
-  Tensor indices = reduce_forward(is_max ? ReduceOp::ArgMax : ReduceOp::ArgMin, x, mask, keepdim, kLong);
+  Tensor values =
+      reduce_forward(is_max ? ReduceOp::Max : ReduceOp::Min, x, mask, keepdim, x.scalar_type());
+  Tensor indices =
+      reduce_forward(is_max ? ReduceOp::ArgMax : ReduceOp::ArgMin, x, mask, keepdim, kLong);
   if (autograd::should_record({&x})) {
     DimVector in_sizes(x.sizes());
     autograd::record(is_max ? "MaxBackward0" : "MinBackward0", {&x}, {&values}, {save(indices)},
@@ -185,9 +199,11 @@ Tensor amax_impl(const Tensor& x, IntArrayRef dims, bool keepdim, bool is_max) {
   const char* name = is_max ? "amax" : "amin";
   TG_CHECK(x.defined(), name, ": called on an undefined tensor");
   auto mask = dim_mask(dims, x.dim(), name);
-  Tensor out = reduce_forward(is_max ? ReduceOp::Max : ReduceOp::Min, x, mask, keepdim, x.scalar_type());
+  Tensor out =
+      reduce_forward(is_max ? ReduceOp::Max : ReduceOp::Min, x, mask, keepdim, x.scalar_type());
   if (autograd::should_record({&x}))
-    autograd::record(is_max ? "AmaxBackward0" : "AminBackward0", {&x}, {&out}, {save(x), save_output(out)},
+    autograd::record(is_max ? "AmaxBackward0" : "AminBackward0", {&x}, {&out},
+                     {save(x), save_output(out)},
                      [mask, keepdim](const tensor_list& g, const tensor_list& s) {
                        return tensor_list{distribute_to_ties(g[0], s[0], s[1], mask, keepdim)};
                      });
@@ -198,7 +214,8 @@ Tensor arg_impl(const Tensor& x, std::optional<int64_t> d, bool keepdim, bool is
   const char* name = is_max ? "argmax" : "argmin";
   TG_CHECK(x.defined(), name, ": called on an undefined tensor");
   if (!d) {
-    TG_CHECK(x.numel() > 0, name, "(): Expected reduction dim to be specified for input.numel() == 0.");
+    TG_CHECK(x.numel() > 0, name,
+             "(): Expected reduction dim to be specified for input.numel() == 0.");
     Tensor flat = x.reshape({-1});
     std::vector<bool> mask{true};
     return reduce_forward(is_max ? ReduceOp::ArgMax : ReduceOp::ArgMin, flat, mask, false, kLong);
@@ -207,8 +224,8 @@ Tensor arg_impl(const Tensor& x, std::optional<int64_t> d, bool keepdim, bool is
   std::vector<bool> mask(x.dim(), false);
   if (x.dim() > 0) {
     mask[w] = true;
-    TG_CHECK(x.size(w) > 0, name, "(): Expected reduction dim ", w, " to have non-zero size (shape ",
-             x.sizes(), ")");
+    TG_CHECK(x.size(w) > 0, name, "(): Expected reduction dim ", w,
+             " to have non-zero size (shape ", x.sizes(), ")");
   }
   return reduce_forward(is_max ? ReduceOp::ArgMax : ReduceOp::ArgMin, x, mask, keepdim, kLong);
 }
@@ -226,28 +243,15 @@ Tensor prod_of_others(const Tensor& x, const std::vector<bool>& mask) {
   const bool all = count != 1 || x.dim() <= 1;
   Tensor t = all ? x.reshape({1, -1}) : x.transpose(d, -1);
   Tensor rows = t.contiguous().to(kDouble).reshape({-1, t.size(-1)});
-  const int64_t r = rows.size(0), k = rows.size(1);
   Tensor out = empty_like(rows);
-  const double* in = rows.data_ptr<double>();
-  double* o = out.data_ptr<double>();
-  for (int64_t i = 0; i < r; ++i) {
-    double acc = 1;
-    for (int64_t j = 0; j < k; ++j) {
-      o[i * k + j] = acc;
-      acc *= in[i * k + j];
-    }
-    acc = 1;
-    for (int64_t j = k - 1; j >= 0; --j) {
-      o[i * k + j] *= acc;
-      acc *= in[i * k + j];
-    }
-  }
+  kernels::exclusive_row_products(out, rows);
   Tensor res = out.reshape(t.contiguous().sizes());
   res = all ? res.reshape(x.sizes()) : res.transpose(d, -1);
   return res.to(x.scalar_type()).contiguous();
 }
 
-Tensor prod_impl(const Tensor& x, std::optional<int64_t> d, bool keepdim, std::optional<ScalarType> dtype) {
+Tensor prod_impl(const Tensor& x, std::optional<int64_t> d, bool keepdim,
+                 std::optional<ScalarType> dtype) {
   TG_CHECK(x.defined(), "prod: called on an undefined tensor");
   std::vector<bool> mask;
   if (d) {
@@ -262,7 +266,8 @@ Tensor prod_impl(const Tensor& x, std::optional<int64_t> d, bool keepdim, std::o
   Tensor out = reduce_forward(ReduceOp::Prod, in, mask, d ? keepdim : false, ot);
   if (autograd::should_record({&x})) {
     const bool kd = d ? keepdim : false;
-    autograd::record(d ? "ProdBackward1" : "ProdBackward0", {&x}, {&out}, {save(x), save_output(out)},
+    autograd::record(d ? "ProdBackward1" : "ProdBackward0", {&x}, {&out},
+                     {save(x), save_output(out)},
                      [mask, kd](const tensor_list& g, const tensor_list& s) {
                        const Tensor& x = s[0];
                        Tensor yk = unsqueeze_reduced(s[1], x.sizes(), mask, kd);
@@ -277,7 +282,6 @@ Tensor prod_impl(const Tensor& x, std::optional<int64_t> d, bool keepdim, std::o
   }
   return out;
 }
-
 
 double correction_of(bool unbiased) { return unbiased ? 1.0 : 0.0; }
 
@@ -303,7 +307,8 @@ Tensor var_impl(const Tensor& x, IntArrayRef dims, bool unbiased, bool keepdim, 
     if (take_sqrt) out = out.sqrt();
   }
   if (autograd::should_record({&x})) {
-    autograd::record(take_sqrt ? "StdBackward0" : "VarBackward0", {&x}, {&out}, {save(x), save_output(out)},
+    autograd::record(take_sqrt ? "StdBackward0" : "VarBackward0", {&x}, {&out},
+                     {save(x), save_output(out)},
                      [mask, keepdim, n, c, take_sqrt](const tensor_list& g, const tensor_list& s) {
                        const Tensor& x = s[0];
                        DimVector ds;
@@ -350,19 +355,21 @@ Tensor norm_impl(const Tensor& x, const Scalar& p_s, IntArrayRef dims, bool keep
     if (x.dim() == 0 && !keepdim) out = out.reshape({});
   }
   if (autograd::should_record({&x})) {
-    autograd::record("NormBackward1", {&x}, {&out}, {save(x), save_output(out)},
-                     [p, mask, keepdim](const tensor_list& g, const tensor_list& s) {
-                       const Tensor& x = s[0];
-                       Tensor gk = unsqueeze_reduced(g[0], x.sizes(), mask, keepdim);
-                       Tensor yk = unsqueeze_reduced(s[1], x.sizes(), mask, keepdim);
-                       if (p == 0) return tensor_list{zeros_like(x)};
-                       if (p == 1) return tensor_list{gk * sign(x)};
-                       if (std::isinf(p)) return tensor_list{distribute_to_ties(g[0], x.abs(), s[1], mask, keepdim) * sign(x)};
-                       // Zero norm gives zero gradient, as in PyTorch.
-                       Tensor safe = where(yk == 0, ones_like(yk), yk);
-                       Tensor r = p == 2 ? x / safe : x * x.abs().pow(p - 2) / safe.pow(p - 1);
-                       return tensor_list{where(yk == 0, zeros_like(r), gk * r)};
-                     });
+    autograd::record(
+        "NormBackward1", {&x}, {&out}, {save(x), save_output(out)},
+        [p, mask, keepdim](const tensor_list& g, const tensor_list& s) {
+          const Tensor& x = s[0];
+          Tensor gk = unsqueeze_reduced(g[0], x.sizes(), mask, keepdim);
+          Tensor yk = unsqueeze_reduced(s[1], x.sizes(), mask, keepdim);
+          if (p == 0) return tensor_list{zeros_like(x)};
+          if (p == 1) return tensor_list{gk * sign(x)};
+          if (std::isinf(p))
+            return tensor_list{distribute_to_ties(g[0], x.abs(), s[1], mask, keepdim) * sign(x)};
+          // Zero norm gives zero gradient, as in PyTorch.
+          Tensor safe = where(yk == 0, ones_like(yk), yk);
+          Tensor r = p == 2 ? x / safe : x * x.abs().pow(p - 2) / safe.pow(p - 1);
+          return tensor_list{where(yk == 0, zeros_like(r), gk * r)};
+        });
   }
   return out;
 }
@@ -384,53 +391,97 @@ Tensor sum_to(const Tensor& g, IntArrayRef shape) {
   return lead > 0 || !r.sizes().equals(shape) ? r.reshape(shape) : r;
 }
 
-Tensor sum(const Tensor& x, std::optional<ScalarType> dtype) { return sum_impl(x, {}, false, dtype, "SumBackward0"); }
+Tensor sum(const Tensor& x, std::optional<ScalarType> dtype) {
+  return sum_impl(x, {}, false, dtype, "SumBackward0");
+}
 Tensor sum(const Tensor& x, IntArrayRef dims, bool keepdim, std::optional<ScalarType> dtype) {
   return sum_impl(x, dims, keepdim, dtype, "SumBackward1");
 }
-Tensor mean(const Tensor& x, std::optional<ScalarType> dtype) { return mean_impl(x, {}, false, dtype, "MeanBackward0"); }
+Tensor mean(const Tensor& x, std::optional<ScalarType> dtype) {
+  return mean_impl(x, {}, false, dtype, "MeanBackward0");
+}
 Tensor mean(const Tensor& x, IntArrayRef dims, bool keepdim, std::optional<ScalarType> dtype) {
   return mean_impl(x, dims, keepdim, dtype, "MeanBackward1");
 }
-Tensor prod(const Tensor& x, std::optional<ScalarType> dtype) { return prod_impl(x, std::nullopt, false, dtype); }
+Tensor prod(const Tensor& x, std::optional<ScalarType> dtype) {
+  return prod_impl(x, std::nullopt, false, dtype);
+}
 Tensor prod(const Tensor& x, int64_t d, bool keepdim, std::optional<ScalarType> dtype) {
   return prod_impl(x, d, keepdim, dtype);
 }
 Tensor max(const Tensor& x) { return extreme_all(x, true); }
 Tensor min(const Tensor& x) { return extreme_all(x, false); }
-std::tuple<Tensor, Tensor> max(const Tensor& x, int64_t d, bool keepdim) { return extreme_dim(x, d, keepdim, true); }
-std::tuple<Tensor, Tensor> min(const Tensor& x, int64_t d, bool keepdim) { return extreme_dim(x, d, keepdim, false); }
-Tensor amax(const Tensor& x, IntArrayRef dims, bool keepdim) { return amax_impl(x, dims, keepdim, true); }
-Tensor amin(const Tensor& x, IntArrayRef dims, bool keepdim) { return amax_impl(x, dims, keepdim, false); }
-Tensor argmax(const Tensor& x, std::optional<int64_t> d, bool keepdim) { return arg_impl(x, d, keepdim, true); }
-Tensor argmin(const Tensor& x, std::optional<int64_t> d, bool keepdim) { return arg_impl(x, d, keepdim, false); }
+std::tuple<Tensor, Tensor> max(const Tensor& x, int64_t d, bool keepdim) {
+  return extreme_dim(x, d, keepdim, true);
+}
+std::tuple<Tensor, Tensor> min(const Tensor& x, int64_t d, bool keepdim) {
+  return extreme_dim(x, d, keepdim, false);
+}
+Tensor amax(const Tensor& x, IntArrayRef dims, bool keepdim) {
+  return amax_impl(x, dims, keepdim, true);
+}
+Tensor amin(const Tensor& x, IntArrayRef dims, bool keepdim) {
+  return amax_impl(x, dims, keepdim, false);
+}
+Tensor argmax(const Tensor& x, std::optional<int64_t> d, bool keepdim) {
+  return arg_impl(x, d, keepdim, true);
+}
+Tensor argmin(const Tensor& x, std::optional<int64_t> d, bool keepdim) {
+  return arg_impl(x, d, keepdim, false);
+}
 Tensor norm(const Tensor& x, const Scalar& p) { return norm_impl(x, p, {}, false); }
-Tensor norm(const Tensor& x, const Scalar& p, IntArrayRef dims, bool keepdim) { return norm_impl(x, p, dims, keepdim); }
+Tensor norm(const Tensor& x, const Scalar& p, IntArrayRef dims, bool keepdim) {
+  return norm_impl(x, p, dims, keepdim);
+}
 Tensor var(const Tensor& x, bool unbiased) { return var_impl(x, {}, unbiased, false, false); }
-Tensor var(const Tensor& x, IntArrayRef dims, bool unbiased, bool keepdim) { return var_impl(x, dims, unbiased, keepdim, false); }
+Tensor var(const Tensor& x, IntArrayRef dims, bool unbiased, bool keepdim) {
+  return var_impl(x, dims, unbiased, keepdim, false);
+}
 Tensor std(const Tensor& x, bool unbiased) { return var_impl(x, {}, unbiased, false, true); }
-Tensor std(const Tensor& x, IntArrayRef dims, bool unbiased, bool keepdim) { return var_impl(x, dims, unbiased, keepdim, true); }
+Tensor std(const Tensor& x, IntArrayRef dims, bool unbiased, bool keepdim) {
+  return var_impl(x, dims, unbiased, keepdim, true);
+}
 
 Tensor Tensor::sum(std::optional<ScalarType> dtype) const { return tg::sum(*this, dtype); }
-Tensor Tensor::sum(IntArrayRef dims, bool keepdim, std::optional<ScalarType> dtype) const { return tg::sum(*this, dims, keepdim, dtype); }
+Tensor Tensor::sum(IntArrayRef dims, bool keepdim, std::optional<ScalarType> dtype) const {
+  return tg::sum(*this, dims, keepdim, dtype);
+}
 Tensor Tensor::mean(std::optional<ScalarType> dtype) const { return tg::mean(*this, dtype); }
-Tensor Tensor::mean(IntArrayRef dims, bool keepdim, std::optional<ScalarType> dtype) const { return tg::mean(*this, dims, keepdim, dtype); }
+Tensor Tensor::mean(IntArrayRef dims, bool keepdim, std::optional<ScalarType> dtype) const {
+  return tg::mean(*this, dims, keepdim, dtype);
+}
 Tensor Tensor::prod(std::optional<ScalarType> dtype) const { return tg::prod(*this, dtype); }
-Tensor Tensor::prod(int64_t d, bool keepdim, std::optional<ScalarType> dtype) const { return tg::prod(*this, d, keepdim, dtype); }
+Tensor Tensor::prod(int64_t d, bool keepdim, std::optional<ScalarType> dtype) const {
+  return tg::prod(*this, d, keepdim, dtype);
+}
 Tensor Tensor::max() const { return tg::max(*this); }
 Tensor Tensor::min() const { return tg::min(*this); }
-std::tuple<Tensor, Tensor> Tensor::max(int64_t d, bool keepdim) const { return tg::max(*this, d, keepdim); }
-std::tuple<Tensor, Tensor> Tensor::min(int64_t d, bool keepdim) const { return tg::min(*this, d, keepdim); }
+std::tuple<Tensor, Tensor> Tensor::max(int64_t d, bool keepdim) const {
+  return tg::max(*this, d, keepdim);
+}
+std::tuple<Tensor, Tensor> Tensor::min(int64_t d, bool keepdim) const {
+  return tg::min(*this, d, keepdim);
+}
 Tensor Tensor::amax(IntArrayRef dims, bool keepdim) const { return tg::amax(*this, dims, keepdim); }
 Tensor Tensor::amin(IntArrayRef dims, bool keepdim) const { return tg::amin(*this, dims, keepdim); }
-Tensor Tensor::argmax(std::optional<int64_t> d, bool keepdim) const { return tg::argmax(*this, d, keepdim); }
-Tensor Tensor::argmin(std::optional<int64_t> d, bool keepdim) const { return tg::argmin(*this, d, keepdim); }
+Tensor Tensor::argmax(std::optional<int64_t> d, bool keepdim) const {
+  return tg::argmax(*this, d, keepdim);
+}
+Tensor Tensor::argmin(std::optional<int64_t> d, bool keepdim) const {
+  return tg::argmin(*this, d, keepdim);
+}
 Tensor Tensor::norm(const Scalar& p) const { return tg::norm(*this, p); }
-Tensor Tensor::norm(const Scalar& p, IntArrayRef dims, bool keepdim) const { return tg::norm(*this, p, dims, keepdim); }
+Tensor Tensor::norm(const Scalar& p, IntArrayRef dims, bool keepdim) const {
+  return tg::norm(*this, p, dims, keepdim);
+}
 Tensor Tensor::var(bool unbiased) const { return tg::var(*this, unbiased); }
-Tensor Tensor::var(IntArrayRef dims, bool unbiased, bool keepdim) const { return tg::var(*this, dims, unbiased, keepdim); }
+Tensor Tensor::var(IntArrayRef dims, bool unbiased, bool keepdim) const {
+  return tg::var(*this, dims, unbiased, keepdim);
+}
 Tensor Tensor::std(bool unbiased) const { return tg::std(*this, unbiased); }
-Tensor Tensor::std(IntArrayRef dims, bool unbiased, bool keepdim) const { return tg::std(*this, dims, unbiased, keepdim); }
+Tensor Tensor::std(IntArrayRef dims, bool unbiased, bool keepdim) const {
+  return tg::std(*this, dims, unbiased, keepdim);
+}
 
 Tensor Tensor::any() const {
   Tensor out = make_empty({}, kBool);
@@ -449,6 +500,12 @@ Tensor Tensor::all() const {
   }
   kernels::reduce(ReduceOp::All, out, reshape({-1}), {true});
   return out;
+}
+
+Tensor Tensor::sum_to_size(IntArrayRef s) const {
+  TG_CHECK(is_expandable_to(s, sizes()), "sum_to_size: size ", s, " is not expandable to size ",
+           sizes());
+  return sum_to(*this, s);
 }
 
 }  // namespace tg

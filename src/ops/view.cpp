@@ -3,8 +3,6 @@
 #include <numeric>
 
 #include "autograd/function.h"
-#include "kernels/dispatch.h"
-#include "kernels/kernels.h"
 #include "ops/internal.h"
 
 namespace tg {
@@ -42,26 +40,6 @@ Tensor scatter_into_zeros(const Tensor& g, IntArrayRef in_sizes,
   return z;
 }
 
-// The gradient of index_select: slice k of g is added into slice idx[k] of zeros of the input's
-// shape (repeated indices accumulate). One pass over g; its own backward is index_select again.
-Tensor index_add_into_zeros(const Tensor& g, IntArrayRef in_sizes, int64_t d, const Tensor& idx) {
-  Tensor z = zeros(in_sizes, g.scalar_type());
-  {
-    NoGradGuard guard;
-    const int64_t* p = idx.data_ptr<int64_t>();
-    const int64_t n = in_sizes[d];
-    for (int64_t k = 0; k < idx.numel(); ++k) {
-      Tensor dst = z.select(d, p[k] < 0 ? p[k] + n : p[k]);
-      kernels::binary(kernels::BinaryOp::Add, dst, dst, g.select(d, k));
-    }
-  }
-  if (autograd::should_record({&g}))
-    autograd::record("IndexAddBackward0", {&g}, {&z}, {}, [d, idx](const tensor_list& gg, const tensor_list&) {
-      return tensor_list{gg[0].index_select(d, idx)};
-    });
-  return z;
-}
-
 // Strides for viewing `self` as `shape` without copying, or nullopt (PyTorch's computeStride).
 std::optional<DimVector> view_strides(const TensorImpl& self, IntArrayRef shape) {
   if (self.contiguous) return contiguous_strides(shape);
@@ -73,9 +51,8 @@ std::optional<DimVector> view_strides(const TensorImpl& self, IntArrayRef shape)
   int64_t tensor_numel = 1, view_numel = 1;
   for (int64_t tensor_d = static_cast<int64_t>(old_sizes.size()) - 1; tensor_d >= 0; tensor_d--) {
     tensor_numel *= old_sizes[tensor_d];
-    if (tensor_d == 0 ||
-        (old_sizes[tensor_d - 1] != 1 &&
-         old_strides[tensor_d - 1] != tensor_numel * chunk_base_stride)) {
+    if (tensor_d == 0 || (old_sizes[tensor_d - 1] != 1 &&
+                          old_strides[tensor_d - 1] != tensor_numel * chunk_base_stride)) {
       while (view_d >= 0 && (view_numel < tensor_numel || shape[view_d] == 1)) {
         new_strides[view_d] = view_numel * chunk_base_stride;
         view_numel *= shape[view_d];
@@ -107,8 +84,8 @@ DimVector infer_shape(IntArrayRef shape, int64_t numel, const char* op, IntArray
     }
   }
   if (infer >= 0) {
-    TG_CHECK(known != 0 && numel % known == 0, op, ": shape '", shape, "' is invalid for input of size ",
-             numel, " (input shape ", in_sizes, ")");
+    TG_CHECK(known != 0 && numel % known == 0, op, ": shape '", shape,
+             "' is invalid for input of size ", numel, " (input shape ", in_sizes, ")");
     out[infer] = numel / known;
   } else {
     TG_CHECK(known == numel, op, ": shape '", shape, "' is invalid for input of size ", numel,
@@ -123,9 +100,10 @@ Tensor Tensor::view(IntArrayRef shape) const {
   TG_CHECK(defined(), "view: called on an undefined tensor");
   DimVector s = infer_shape(shape, numel(), "view", sizes());
   auto st = view_strides(*impl_, s);
-  TG_CHECK(st.has_value(), "view: view size ", shape, " is not compatible with input tensor's size ",
-           sizes(), " and stride ", strides(),
-           " (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
+  TG_CHECK(st.has_value(), "view: view size ", shape,
+           " is not compatible with input tensor's size ", sizes(), " and stride ", strides(),
+           " (at least one dimension spans across two contiguous subspaces). Use .reshape(...) "
+           "instead.");
   DimVector in(sizes());
   return make_view_op(*this, s, *st, impl_->offset, "ViewBackward0",
                       [in](const Tensor& g) { return g.reshape(in); });
@@ -144,8 +122,9 @@ Tensor Tensor::reshape(IntArrayRef shape) const {
   oi->strides = contiguous_strides(s);
   oi->refresh();
   if (autograd::should_record({this}))
-    autograd::record("UnsafeViewBackward0", {this}, {&out}, {},
-                     [in](const tensor_list& g, const tensor_list&) { return tensor_list{g[0].reshape(in)}; });
+    autograd::record(
+        "UnsafeViewBackward0", {this}, {&out}, {},
+        [in](const tensor_list& g, const tensor_list&) { return tensor_list{g[0].reshape(in)}; });
   return out;
 }
 
@@ -213,14 +192,15 @@ Tensor Tensor::transpose(int64_t d0, int64_t d1) const {
 }
 
 Tensor Tensor::t() const {
-  TG_CHECK(dim() <= 2, "t() expects a tensor with <= 2 dimensions, but self is ", dim(), "D (shape ",
-           sizes(), ")");
+  TG_CHECK(dim() <= 2, "t() expects a tensor with <= 2 dimensions, but self is ", dim(),
+           "D (shape ", sizes(), ")");
   if (dim() < 2) {
     return make_view_op(*this, sizes(), strides(), impl_->offset, "TBackward0",
                         [](const Tensor& g) { return g; });
   }
   DimVector s{size(1), size(0)}, st{stride(1), stride(0)};
-  return make_view_op(*this, s, st, impl_->offset, "TBackward0", [](const Tensor& g) { return g.t(); });
+  return make_view_op(*this, s, st, impl_->offset, "TBackward0",
+                      [](const Tensor& g) { return g.t(); });
 }
 
 Tensor Tensor::permute(IntArrayRef dims) const {
@@ -245,8 +225,8 @@ Tensor Tensor::expand(IntArrayRef shape) const {
   const int64_t nd = dim();
   const int64_t nn = static_cast<int64_t>(shape.size());
   TG_CHECK(nn >= nd, "expand: the number of sizes provided (", nn,
-           ") must be greater or equal to the number of dimensions in the tensor (", nd, "), shape ",
-           sizes());
+           ") must be greater or equal to the number of dimensions in the tensor (", nd,
+           "), shape ", sizes());
   DimVector s(nn), st(nn);
   for (int64_t i = nn - 1; i >= 0; --i) {
     int64_t j = i - (nn - nd);
@@ -260,7 +240,8 @@ Tensor Tensor::expand(IntArrayRef shape) const {
       s[i] = want;
       st[i] = have == want ? stride(j) : 0;
     } else {
-      TG_CHECK(want >= 0, "expand: -1 is not allowed in a leading, non-existing dimension (", shape, ")");
+      TG_CHECK(want >= 0, "expand: -1 is not allowed in a leading, non-existing dimension (", shape,
+               ")");
       s[i] = want;
       st[i] = 0;
     }
@@ -283,8 +264,8 @@ Tensor Tensor::select(int64_t d, int64_t i) const {
   st.erase(d);
   DimVector in(sizes());
   return make_view_op(*this, s, st, off, "SelectBackward0", [in, d, i](const Tensor& g) {
-    return scatter_into_zeros(g, in, [d, i](const Tensor& z) { return z.select(d, i); },
-                              "SelectBackwardBackward0");
+    return scatter_into_zeros(
+        g, in, [d, i](const Tensor& z) { return z.select(d, i); }, "SelectBackwardBackward0");
   });
 }
 
@@ -304,11 +285,12 @@ Tensor Tensor::slice(int64_t d, std::optional<int64_t> start_opt, std::optional<
   s[d] = (end - start + step - 1) / step;
   st[d] *= step;
   DimVector in(sizes());
-  return make_view_op(*this, s, st, off, "SliceBackward0", [in, d, start, end, step](const Tensor& g) {
-    return scatter_into_zeros(
-        g, in, [d, start, end, step](const Tensor& z) { return z.slice(d, start, end, step); },
-        "SliceBackwardBackward0");
-  });
+  return make_view_op(
+      *this, s, st, off, "SliceBackward0", [in, d, start, end, step](const Tensor& g) {
+        return scatter_into_zeros(
+            g, in, [d, start, end, step](const Tensor& z) { return z.slice(d, start, end, step); },
+            "SliceBackwardBackward0");
+      });
 }
 
 Tensor Tensor::narrow(int64_t d, int64_t start, int64_t length) const {
@@ -316,8 +298,8 @@ Tensor Tensor::narrow(int64_t d, int64_t start, int64_t length) const {
   d = wrap_dim(d, dim(), "narrow");
   const int64_t n = size(d);
   if (start < 0) start += n;
-  TG_CHECK(start >= 0 && length >= 0 && start + length <= n, "narrow: start (", start, ") + length (",
-           length, ") exceeds dimension size (", n, ") of shape ", sizes());
+  TG_CHECK(start >= 0 && length >= 0 && start + length <= n, "narrow: start (", start,
+           ") + length (", length, ") exceeds dimension size (", n, ") of shape ", sizes());
   return slice(d, start, start + length, 1);
 }
 
@@ -328,7 +310,9 @@ std::vector<Tensor> Tensor::split(int64_t split_size, int64_t d) const {
   const int64_t n = size(d);
   std::vector<Tensor> out;
   if (split_size == 0) {
-    TG_CHECK(n == 0, "split: split_size can only be 0 if dimension size is 0, but got dimension size of ", n);
+    TG_CHECK(n == 0,
+             "split: split_size can only be 0 if dimension size is 0, but got dimension size of ",
+             n);
     return {*this};
   }
   {
@@ -354,12 +338,7 @@ std::vector<Tensor> Tensor::split(int64_t split_size, int64_t d) const {
       }
       return tensor_list{cat(pieces, d)};
     };
-    auto node = std::make_shared<autograd::LambdaNode<decltype(node_fn)>>("SplitBackward0",
-                                                                          std::move(node_fn));
-    autograd::collect_next_edges(*node, {this});
-    node->num_outputs_ = out.size();
-    for (size_t k = 0; k < out.size(); ++k)
-      autograd::set_history(out[k], node, static_cast<uint32_t>(k));
+    autograd::record("SplitBackward0", {this}, out, {}, std::move(node_fn));
   }
   return out;
 }
@@ -369,170 +348,6 @@ std::vector<Tensor> Tensor::chunk(int64_t chunks, int64_t d) const {
   TG_CHECK(dim() > 0, "chunk expects at least a 1-dimensional tensor");
   const int64_t n = size(wrap_dim(d, dim(), "chunk"));
   return split((n + chunks - 1) / chunks, d);
-}
-
-Tensor Tensor::index_select(int64_t d, const Tensor& index) const {
-  TG_CHECK(index.defined() && index.scalar_type() == kLong && index.dim() <= 1,
-           "index_select(): Expected a 1-D int64 index tensor, got ",
-           index.defined() ? dtype_name(index.scalar_type()) : "undefined", " of shape ",
-           index.defined() ? index.sizes() : IntArrayRef());
-  d = wrap_dim(d, dim(), "index_select");
-  Tensor idx = index.reshape({-1}).contiguous();
-  const int64_t n = dim() == 0 ? 1 : size(d);
-  const int64_t* ip = idx.data_ptr<int64_t>();
-  for (int64_t k = 0; k < idx.numel(); ++k)
-    TG_CHECK(ip[k] >= -n && ip[k] < n, "index_select(): index ", ip[k], " is out of bounds for dimension ",
-             d, " with size ", n);
-  DimVector os(sizes());
-  if (dim() > 0) os[d] = idx.numel();
-  Tensor out = make_empty(os, scalar_type());
-  {
-    NoGradGuard guard;
-    for (int64_t k = 0; k < idx.numel(); ++k) {
-      int64_t i = ip[k] < 0 ? ip[k] + n : ip[k];
-      if (dim() == 0)
-        kernels::copy(out, *this);
-      else
-        kernels::copy(out.select(d, k), select(d, i));
-    }
-  }
-  if (autograd::should_record({this})) {
-    DimVector in(sizes());
-    autograd::record("IndexSelectBackward0", {this}, {&out}, {},
-                     [in, d, idx](const tensor_list& g, const tensor_list&) {
-                       if (in.empty()) return tensor_list{g[0] * static_cast<double>(idx.numel())};
-                       return tensor_list{index_add_into_zeros(g[0], in, d, idx)};
-                     });
-  }
-  return out;
-}
-
-Tensor Tensor::operator[](const Tensor& index) const {
-  TG_CHECK(index.defined(), "index: undefined index tensor");
-  if (index.scalar_type() == kBool) {
-    TG_CHECK(index.sizes().equals(sizes()), "index: the shape of the mask ", index.sizes(),
-             " does not match the shape of the indexed tensor ", sizes());
-    Tensor m = index.reshape({-1}).contiguous();
-    std::vector<int64_t> pos;
-    const bool* mp = m.data_ptr<bool>();
-    for (int64_t i = 0; i < m.numel(); ++i)
-      if (mp[i]) pos.push_back(i);
-    return reshape({-1}).index_select(0, tensor(pos, kLong));
-  }
-  TG_CHECK(index.scalar_type() == kLong, "index: tensors used as indices must be long or bool, got ",
-           dtype_name(index.scalar_type()));
-  if (index.dim() <= 1) return index_select(0, index);
-  DimVector os(index.sizes());
-  for (int64_t i = 1; i < dim(); ++i) os.push_back(size(i));
-  return index_select(0, index.reshape({-1})).reshape(os);
-}
-
-Tensor cat(TensorList tensors, int64_t d) {
-  TG_CHECK(!tensors.empty(), "torch.cat(): expected a non-empty list of Tensors");
-  // 1-d empty tensors are skipped, as in PyTorch.
-  std::vector<const Tensor*> parts;
-  for (const Tensor& t : tensors) {
-    TG_CHECK(t.defined(), "cat: undefined tensor in list");
-    if (!(t.dim() == 1 && t.size(0) == 0)) parts.push_back(&t);
-  }
-  if (parts.empty()) return tensors[0].clone();
-  const Tensor& ref = *parts[0];
-  TG_CHECK(ref.dim() > 0, "cat: zero-dimensional tensor cannot be concatenated");
-  d = wrap_dim(d, ref.dim(), "cat");
-  ScalarType dt = ref.scalar_type();
-  int64_t total = 0;
-  for (const Tensor* t : parts) {
-    TG_CHECK(t->dim() == ref.dim(), "cat: Tensors must have same number of dimensions: got ", ref.dim(),
-             " and ", t->dim(), " (shapes ", ref.sizes(), " and ", t->sizes(), ")");
-    for (int64_t i = 0; i < ref.dim(); ++i)
-      TG_CHECK(i == d || t->size(i) == ref.size(i), "cat: Sizes of tensors must match except in dimension ",
-               d, ". Expected size ", ref.size(i), " but got size ", t->size(i),
-               " for tensor number ", t - tensors.begin(), " in the list (shapes ", ref.sizes(), " and ",
-               t->sizes(), ")");
-    total += t->size(d);
-    dt = promote_types(dt, t->scalar_type());
-  }
-  DimVector os(ref.sizes());
-  os[d] = total;
-  Tensor out = make_empty(os, dt);
-  std::vector<int64_t> lengths;
-  int64_t off = 0;
-  {
-    NoGradGuard guard;
-    for (const Tensor* t : parts) {
-      kernels::copy(out.narrow(d, off, t->size(d)), *t);
-      off += t->size(d);
-      lengths.push_back(t->size(d));
-    }
-  }
-  bool rec = false;
-  for (const Tensor* t : parts) rec = rec || autograd::needs_grad(*t);
-  if (rec && autograd::GradMode::is_enabled()) {
-    auto node_fn = [d, lengths](const tensor_list& g, const tensor_list&) {
-      tensor_list r;
-      int64_t o = 0;
-      for (int64_t len : lengths) {
-        r.push_back(g[0].narrow(d, o, len));
-        o += len;
-      }
-      return r;
-    };
-    auto node = std::make_shared<autograd::LambdaNode<decltype(node_fn)>>("CatBackward0", std::move(node_fn));
-    for (const Tensor* t : parts) {
-      if (autograd::needs_grad(*t)) {
-        node->next_edges_.push_back(autograd::gradient_edge(*t));
-        node->input_meta_.push_back({impl_of(*t)->sizes, impl_of(*t)->dtype});
-      } else {
-        node->next_edges_.push_back({});
-        node->input_meta_.push_back({});
-      }
-    }
-    autograd::set_history(out, node, 0);
-  }
-  return out;
-}
-
-Tensor stack(TensorList tensors, int64_t d) {
-  TG_CHECK(!tensors.empty(), "stack expects a non-empty TensorList");
-  d = wrap_dim(d, tensors[0].dim() + 1, "stack");
-  std::vector<Tensor> parts;
-  Tensor out;
-  {
-    // Recorded below as one StackBackward0 node, as in PyTorch, not as unsqueezes and a cat.
-    NoGradGuard guard;
-    for (const Tensor& t : tensors) {
-      TG_CHECK(t.sizes().equals(tensors[0].sizes()), "stack expects each tensor to be equal size, but got ",
-               tensors[0].sizes(), " at entry 0 and ", t.sizes(), " at another entry");
-      parts.push_back(t.unsqueeze(d));
-    }
-    out = cat(parts, d);
-  }
-  bool rec = false;
-  for (const Tensor& t : tensors) rec = rec || autograd::needs_grad(t);
-  if (rec && autograd::GradMode::is_enabled()) {
-    auto node_fn = [d, n = tensors.size()](const tensor_list& g, const tensor_list&) {
-      tensor_list r;
-      for (size_t i = 0; i < n; ++i) r.push_back(g[0].select(d, static_cast<int64_t>(i)));
-      return r;
-    };
-    auto node = std::make_shared<autograd::LambdaNode<decltype(node_fn)>>("StackBackward0", std::move(node_fn));
-    for (const Tensor& t : tensors) {
-      if (autograd::needs_grad(t)) {
-        node->next_edges_.push_back(autograd::gradient_edge(t));
-        node->input_meta_.push_back({impl_of(t)->sizes, impl_of(t)->dtype});
-      } else {
-        node->next_edges_.push_back({});
-        node->input_meta_.push_back({});
-      }
-    }
-    autograd::set_history(out, node, 0);
-  }
-  return out;
-}
-
-Tensor Tensor::sum_to_size(IntArrayRef s) const {
-  TG_CHECK(is_expandable_to(s, sizes()), "sum_to_size: size ", s, " is not expandable to size ", sizes());
-  return sum_to(*this, s);
 }
 
 Tensor reshape(const Tensor& x, IntArrayRef shape) { return x.reshape(shape); }
@@ -545,7 +360,6 @@ Tensor transpose(const Tensor& x, int64_t a, int64_t b) { return x.transpose(a, 
 Tensor permute(const Tensor& x, IntArrayRef dims) { return x.permute(dims); }
 Tensor select(const Tensor& x, int64_t d, int64_t i) { return x.select(d, i); }
 Tensor narrow(const Tensor& x, int64_t d, int64_t s, int64_t l) { return x.narrow(d, s, l); }
-Tensor index_select(const Tensor& x, int64_t d, const Tensor& i) { return x.index_select(d, i); }
 std::vector<Tensor> chunk(const Tensor& x, int64_t c, int64_t d) { return x.chunk(c, d); }
 std::vector<Tensor> split(const Tensor& x, int64_t s, int64_t d) { return x.split(s, d); }
 

@@ -3,7 +3,7 @@
 #include "tensorgrad/optim/sgd.h"
 
 #include "core/tensor_impl.h"
-#include "kernels/kernels.h"
+#include "kernels/optim.h"
 #include "optim/common.h"
 
 namespace tg::optim {

@@ -20,7 +20,7 @@
 
 #include "autograd/function.h"
 #include "core/tensor_impl.h"
-#include "kernels/kernels.h"
+#include "kernels/copy.h"
 #include "random/rng_kernels.h"
 #include "tensorgrad/random.h"
 #include "tensorgrad/tensor.h"

@@ -245,24 +245,17 @@ const std::map<std::string, OpFn>& op_table() {
       {"rmul_scalar", one([](X x, A a) { return scalar_of(a["scalar"]) * x[0]; })},
       {"div_scalar", one([](X x, A a) { return x[0] / scalar_of(a["scalar"]); })},
       {"rdiv_scalar", one([](X x, A a) { return scalar_of(a["scalar"]) / x[0]; })},
-      {"neg", one([](X x, A) { return -x[0]; })},
       {"pow_scalar", one([](X x, A a) { return x[0].pow(scalar_of(a["scalar"])); })},
       {"pow_tensor", one([](X x, A) { return x[0].pow(x[1]); })},
       {"rpow_scalar", one([](X x, A a) { return tg::pow(scalar_of(a["scalar"]), x[0]); })},
-      // unary
-      {"sqrt", one([](X x, A) { return x[0].sqrt(); })},
-      {"exp", one([](X x, A) { return x[0].exp(); })},
-      {"log", one([](X x, A) { return tg::log(x[0]); })},
-      {"log1p", one([](X x, A) { return x[0].log1p(); })},
-      {"sin", one([](X x, A) { return tg::sin(x[0]); })},
-      {"cos", one([](X x, A) { return x[0].cos(); })},
-      {"tan", one([](X x, A) { return x[0].tan(); })},
-      {"tanh", one([](X x, A) { return tg::tanh(x[0]); })},
-      {"sigmoid", one([](X x, A) { return x[0].sigmoid(); })},
-      {"relu", one([](X x, A) { return tg::relu(x[0]); })},
-      {"abs", one([](X x, A) { return x[0].abs(); })},
-      {"clamp",
-       one([](X x, A a) { return x[0].clamp(opt_scalar(a["min"]), opt_scalar(a["max"])); })},
+  // the elementwise ops of tensorgrad/ops/pointwise_ops.h, one row each
+#define TG_UNARY_ROW(name, ...) {#name, one([](X x, A) { return tg::name(x[0]); })},
+#define TG_BINARY_ROW(name, ...) {#name, one([](X x, A) { return tg::name(x[0], x[1]); })},
+      TG_UNARY_OPS(TG_UNARY_ROW) TG_BINARY_OPS(TG_BINARY_ROW)
+#undef TG_UNARY_ROW
+#undef TG_BINARY_ROW
+          {"clamp",
+           one([](X x, A a) { return x[0].clamp(opt_scalar(a["min"]), opt_scalar(a["max"])); })},
       {"maximum", one([](X x, A) { return tg::maximum(x[0], x[1]); })},
       {"minimum", one([](X x, A) { return tg::minimum(x[0], x[1]); })},
       {"where", one([](X x, A) { return tg::where(x[0], x[1], x[2]); })},
