@@ -1,6 +1,12 @@
-// Painting one panel with PLplot's cairo driver. All drawing happens in page pixels (y up):
-// data are mapped to pixels per panel, and PLplot's viewport clips what lies outside a panel's
-// box. Margins are measured from the real tick-label widths, so that no label is clipped.
+// Painting one panel with PLplot's cairo driver. PLplot draws the axes (plbox), the colour bar
+// (plcolorbar) and the quiver arrows (plvect); the rest is drawn in page pixels (y up), data
+// mapped to pixels per panel and clipped by PLplot's viewport to the panel's box. Margins are
+// measured from the real tick-label widths, so that no label is clipped.
+//
+// Filled contours are not plshades': it fills every grid cell on its own, which on the
+// tutorial's 301 x 301 grid writes a 46 MB SVG. Markers and the legend are not plpoin/pllegend
+// either: their glyph symbols have no edge colour, which the start and end markers of a path
+// need to stand out (a white square on a white legend would vanish).
 #include <plplot.h>
 #include <plstrm.h>
 
@@ -8,6 +14,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <numbers>
 
 #include "tensorgrad/error.h"
@@ -27,6 +34,16 @@ constexpr double kTextBelow = 0.61;  // to the bottom of descenders
 constexpr double kDigitHalf = 0.37;  // half the height of digits
 
 constexpr int kScratchColor = 15;  // the cmap0 entry set to each colour just before use
+
+// '#' starts PLplot's text escapes; text here is literal UTF-8.
+std::string escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    out += c;
+    if (c == '#') out += '#';
+  }
+  return out;
+}
 
 class Canvas {
  public:
@@ -133,16 +150,6 @@ class Canvas {
   }
 
  private:
-  // '#' starts PLplot's text escapes; text here is literal UTF-8.
-  static std::string escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-      out += c;
-      if (c == '#') out += '#';
-    }
-    return out;
-  }
-
   double width_, height_;
 };
 
@@ -203,35 +210,6 @@ void draw_marker(Canvas& cv, Marker m, double cx, double cy, double size, const 
   const auto poly = marker_polygon(m, cx, cy, size);
   cv.fill(poly, face);
   if (edge.a > 0 && edge_width > 0) cv.outline(poly, edge, edge_width);
-}
-
-// An arrow from (x, y) pointing along the unit vector (dx, dy), `length` pixels long, with
-// matplotlib quiver's proportions in units of the shaft width: head 3 wide and 5 long, its
-// back 4.5 from the tip. Arrows shorter than their head shrink as a whole; shorter than a shaft
-// width they become a dot, as in matplotlib.
-std::vector<Point> arrow_polygon(double x, double y, double dx, double dy, double length,
-                                 double shaft) {
-  std::vector<Point> local;
-  const double head_len = 5 * shaft, head_back = 4.5 * shaft, head_w = 3 * shaft;
-  if (length < shaft) {
-    for (int k = 0; k < 6; ++k) {
-      const double a = std::numbers::pi / 3 * k;
-      local.push_back({shaft / 2 * std::cos(a), shaft / 2 * std::sin(a)});
-    }
-    dx = 1;
-    dy = 0;
-  } else if (length < head_len) {
-    const double k = length / head_len;
-    local = {
-        {0, -head_w / 2 * k}, {length, 0}, {0, head_w / 2 * k}, {(head_len - head_back) * k, 0}};
-  } else {
-    local = {{0, -shaft / 2}, {length - head_back, -shaft / 2}, {length - head_len, -head_w / 2},
-             {length, 0},     {length - head_len, head_w / 2},  {length - head_back, shaft / 2},
-             {0, shaft / 2}};
-  }
-  std::vector<Point> out;
-  for (const auto& p : local) out.push_back({x + p.x * dx - p.y * dy, y + p.x * dy + p.y * dx});
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -316,6 +294,65 @@ Color band_color(size_t k, size_t bands) {
 
 const Color kInk(0.15, 0.15, 0.15);
 const Color kGrid(0.88, 0.88, 0.88);
+
+// PLplot's axes (plbox, plcolorbar) ask here for each tick label, so that labels read as
+// tick_labels() writes them; `data` points to the x and the y ticks.
+void label_tick(PLINT axis, PLFLT value, char* out, PLINT length, PLPointer data) {
+  const Ticks& t =
+      *static_cast<const std::array<const Ticks*, 2>*>(data)->at(axis == PL_X_AXIS ? 0 : 1);
+  std::string s;
+  for (size_t i = 0; i < t.values.size() && s.empty(); ++i)
+    if (std::abs(t.values[i] - value) < 1e-6 * t.step) s = t.labels[i];
+  if (s.empty()) s = tick_labels({value}).front();
+  std::snprintf(out, static_cast<size_t>(length), "%s", s.c_str());
+}
+
+// Sets PLplot's viewport to `box` and its window to the data limits. The window reaches a hair
+// beyond them: plbox starts its ticks one step above the lower limit rounded down to a step, so
+// a tick on the lower limit would otherwise be left out while one on the upper limit is drawn.
+void data_viewport(const Rect& box, const Limits& lim) {
+  const double ex = (lim.x1 - lim.x0) * 1e-9, ey = (lim.y1 - lim.y0) * 1e-9;
+  plsvpa(box.x0 * kMmPerPx, box.x1 * kMmPerPx, box.y0 * kMmPerPx, box.y1 * kMmPerPx);
+  plwind(lim.x0 - ex, lim.x1 + ex, lim.y0 - ey, lim.y1 + ey);
+}
+
+// With this shaft (in arrow lengths), arrows() draws an arrow 17 shafts long, in matplotlib
+// quiver's proportions.
+constexpr double kArrowShaft = 0.06;
+
+// Filled arrows from `tails` along `vectors` (page pixels), drawn by plvect over the points as a
+// 1 x n grid whose coordinates come from `tails`. Its arrow shape scales with each arrow: the
+// shaft is `shaft` arrow lengths wide, the head 3 shafts wide and 0.3 lengths long.
+void arrows(const std::vector<Point>& tails, const std::vector<Point>& vectors, double shaft,
+            Color color, Canvas& cv) {
+  if (tails.empty() || color.a <= 0) return;
+  // plvect's unit is half the vector, measured from the point: the tail is at 0, the tip at 2.
+  const double s = shaft, head = 0.3, back = 0.27, w = 3 * shaft;
+  const std::array<PLFLT, 7> ax = {
+      0, 2 * (1 - back), 2 * (1 - head), 2, 2 * (1 - head), 2 * (1 - back), 0};
+  const std::array<PLFLT, 7> ay = {-s, -s, -w, 0, w, s, s};
+  plsvect(ax.data(), ay.data(), static_cast<PLINT>(ax.size()), 1);
+  std::vector<PLFLT> u, v;
+  std::vector<const PLFLT*> u_rows, v_rows;
+  for (const auto& p : vectors) {
+    u.push_back(p.x);
+    v.push_back(p.y);
+  }
+  for (size_t k = 0; k < u.size(); ++k) {
+    u_rows.push_back(&u[k]);
+    v_rows.push_back(&v[k]);
+  }
+  auto at_tail = [](PLFLT i, PLFLT, PLFLT* tx, PLFLT* ty, PLPointer data) {
+    const Point& p = (*static_cast<const std::vector<Point>*>(data))[static_cast<size_t>(i)];
+    *tx = p.x;
+    *ty = p.y;
+  };
+  cv.color(color);
+  plwidth(1e-3);  // plvect strokes each arrow's outline too
+  plvect(u_rows.data(), v_rows.data(), static_cast<PLINT>(u.size()), 1, 1.0, at_tail,
+         const_cast<std::vector<Point>*>(&tails));
+  plsvect(nullptr, nullptr, 0, 0);
+}
 
 // A legend entry: what its handle shows.
 struct LegendEntry {
@@ -416,29 +453,34 @@ class PanelPainter {
 
     // Layout: margins from the measured tick labels, in a few rounds, since the ticks depend on
     // the box's size and the margins on the ticks' labels (widths only ever grow, so it settles).
+    // PLplot writes x tick labels centred 1.75 character heights below the box, y tick labels
+    // ending 1 character height left of it, and colour-bar labels starting half a character
+    // height right of the bar (plbox with outward ticks; a character height is 0.75 ems).
     const double fs = f_.tick;
-    const double edge = 0.6 * fs, tick = 0.35 * fs, tick_pad = 0.35 * fs;
+    const double edge = 0.6 * fs, tick = 0.35 * fs;
+    const double xtick_below = (1.75 * 0.75 + kDigitHalf) * fs, ytick_gap = 0.75 * fs;
+    const double cbtick_gap = 0.375 * fs;
     const double label_h = (kTextAbove + kTextBelow) * f_.label;
     double ytick_w = 2 * fs, cbtick_w = 2 * fs, overhang = 0;
     Rect box;
     double cb_gap = 0.7 * fs, cb_w = 0;
-    std::vector<double> xt, yt, ct;
-    std::vector<std::string> xl, yl, cl;
+    Ticks xt, yt, ct;
     for (int round = 0; round < 3; ++round) {
       const double left =
-          edge + (d_.ylabel.empty() ? 0 : label_h + 0.45 * fs) + ytick_w + tick_pad + tick;
-      const double bottom = edge + (d_.xlabel.empty() ? 0 : label_h + 0.35 * fs) +
-                            2 * kDigitHalf * fs + tick_pad + tick;
+          edge + (d_.ylabel.empty() ? 0 : label_h + 0.45 * fs) + ytick_w + ytick_gap;
+      const double bottom = edge + (d_.xlabel.empty() ? 0 : label_h + 0.35 * fs) + xtick_below;
       const double top =
           edge +
           (d_.title.empty() ? kDigitHalf * fs : (kTextAbove + kTextBelow) * f_.title + 0.6 * fs);
       // Right of the box: the colour bar (5% of the box wide, as make_axes_locatable's "5%"),
-      // or at least room for the half of the last x tick label that sticks out.
+      // or at least room for the half of the last x tick label that sticks out. plcolorbar
+      // writes its label 1.2 character heights right of the tick labels, at their size.
       const double avail = cell.w() - left - edge;
       double box_w = avail - overhang;
       if (colorbar) {
-        const double fixed = cb_gap + tick + tick_pad + cbtick_w +
-                             (contour->style.colorbar_label().empty() ? 0 : 0.5 * fs + label_h);
+        const double fixed =
+            cb_gap + cbtick_gap + cbtick_w +
+            (contour->style.colorbar_label().empty() ? 0 : (1.2 * 0.75 + kTextBelow) * fs);
         cb_w = std::max(0.05 * (avail - fixed) / 1.05, 0.8 * fs);
         box_w = std::min(box_w, avail - fixed - cb_w);
       }
@@ -457,59 +499,63 @@ class PanelPainter {
           box.x1 -= dx;
         }
       }
-      xt = ticks_within(lim.x0, lim.x1, box.w(), 3 * fs).values;
-      yt = ticks_within(lim.y0, lim.y1, box.h(), 2 * fs).values;
-      xl = tick_labels(xt);
-      yl = tick_labels(yt);
+      xt = ticks_within(lim.x0, lim.x1, box.w(), 3 * fs);
+      yt = ticks_within(lim.y0, lim.y1, box.h(), 2 * fs);
       double w = 0;
-      for (const auto& s : yl) w = std::max(w, cv_.text_width(s, fs));
+      for (const auto& s : yt.labels) w = std::max(w, cv_.text_width(s, fs));
       ytick_w = round == 0 ? w : std::max(ytick_w, w);
-      if (!xl.empty()) {
+      if (!xt.values.empty()) {
         const Mapping m{box, lim.x0, lim.x1, lim.y0, lim.y1};
         const double right_of_box = cell.x1 - edge - box.x1;
-        const double out = m.px(xt.back()) + cv_.text_width(xl.back(), fs) / 2 - box.x1;
+        const double out =
+            m.px(xt.values.back()) + cv_.text_width(xt.labels.back(), fs) / 2 - box.x1;
         if (out > right_of_box) overhang = std::max(overhang, out);
       }
       if (colorbar) {
-        ct = ticks_within(levels.front(), levels.back(), box.h(), 2.5 * fs).values;
-        cl = tick_labels(ct);
+        ct = ticks_within(levels.front(), levels.back(), box.h(), 2.5 * fs);
         double cw = 0;
-        for (const auto& s : cl) cw = std::max(cw, cv_.text_width(s, fs));
+        for (const auto& s : ct.labels) cw = std::max(cw, cv_.text_width(s, fs));
         cbtick_w = round == 0 ? cw : std::max(cbtick_w, cw);
       }
     }
     const Mapping m{box, lim.x0, lim.x1, lim.y0, lim.y1};
 
-    // Grid, then the items in the order they were added, clipped to the box.
-    cv_.clip(box);
+    // The grid under the items, which are drawn in the order they were added, clipped to the box;
+    // the frame, ticks and tick labels over them.
+    std::array<const Ticks*, 2> axis_ticks = {&xt, &yt};
+    plslabelfunc(label_tick, &axis_ticks);
+    plschr(fs * kCharMmPerPx, 1.0);
+    plsmaj(tick * kMmPerPx, 1.0);
     if (d_.grid) {
-      for (double v : xt) cv_.segment(m.px(v), box.y0, m.px(v), box.y1, kGrid, 0.8);
-      for (double v : yt) cv_.segment(box.x0, m.py(v), box.x1, m.py(v), kGrid, 0.8);
+      data_viewport(box, lim);
+      cv_.color(kGrid);
+      plwidth(0.8);
+      plbox("g", xt.step, 0, "g", yt.step, 0);
     }
+    cv_.clip(box);
     for (const auto& item : d_.items) std::visit([&](const auto& it) { draw(it, m); }, item);
+    data_viewport(box, lim);
+    cv_.color(kInk);
+    plwidth(1);
+    plschr(fs * kCharMmPerPx, 1.0);
+    plbox("binot", xt.step, 0, "binotv", yt.step, 0);  // ticks out, on the bottom and left only
+    plbox("c", 0, 0, "c", 0, 0);
+    if (colorbar) {
+      std::array<const Ticks*, 2> bar_ticks = {&ct, &ct};
+      plslabelfunc(label_tick, &bar_ticks);
+      paint_colorbar(box, cb_gap, cb_w, levels, ct, contour->style.colorbar_label());
+    }
+    plslabelfunc(nullptr, nullptr);
 
-    // Frame, ticks and labels on the page.
     cv_.page();
-    cv_.outline({{box.x0, box.y0}, {box.x1, box.y0}, {box.x1, box.y1}, {box.x0, box.y1}}, kInk, 1);
-    for (size_t i = 0; i < xt.size(); ++i) {
-      const double x = m.px(xt[i]);
-      cv_.segment(x, box.y0, x, box.y0 - tick, kInk, 1);
-      cv_.text(x, box.y0 - tick - tick_pad - kDigitHalf * fs, 0, 0.5, fs, xl[i], kInk);
-    }
-    for (size_t i = 0; i < yt.size(); ++i) {
-      const double y = m.py(yt[i]);
-      cv_.segment(box.x0, y, box.x0 - tick, y, kInk, 1);
-      cv_.text(box.x0 - tick - tick_pad, y, 0, 1, fs, yl[i], kInk);
-    }
     if (!d_.xlabel.empty()) {
       const double size = cv_.fit(d_.xlabel, f_.label, cell.w() - 2 * edge);
-      const double y =
-          box.y0 - tick - tick_pad - 2 * kDigitHalf * fs - 0.35 * fs - kTextAbove * size;
+      const double y = box.y0 - xtick_below - 0.35 * fs - kTextAbove * size;
       cv_.text((box.x0 + box.x1) / 2, y, 0, 0.5, size, d_.xlabel, kInk);
     }
     if (!d_.ylabel.empty()) {
       const double size = cv_.fit(d_.ylabel, f_.label, box.h() + 2 * tick);
-      const double x = box.x0 - tick - tick_pad - ytick_w - 0.45 * fs - kTextBelow * size;
+      const double x = box.x0 - ytick_gap - ytick_w - 0.45 * fs - kTextBelow * size;
       cv_.text(x, (box.y0 + box.y1) / 2, 90, 0.5, size, d_.ylabel, kInk);
     }
     if (!d_.title.empty()) {
@@ -520,11 +566,6 @@ class PanelPainter {
       if (cell.x0 + edge + half <= cell.x1 - edge - half)
         center = std::clamp(center, cell.x0 + edge + half, cell.x1 - edge - half);
       cv_.text(center, box.y1 + 0.6 * fs + kTextBelow * size, 0, 0.5, size, d_.title, kInk);
-    }
-    if (colorbar) {
-      const Rect bar{box.x1 + cb_gap, box.y0, box.x1 + cb_gap + cb_w, box.y1};
-      paint_colorbar(bar, levels, ct, cl, contour->style.colorbar_label(), tick, tick_pad,
-                     cbtick_w);
     }
     paint_legend(m);
   }
@@ -648,17 +689,20 @@ class PanelPainter {
       const double mean = count ? sum / count : 0;
       scale = mean > 0 ? 1.8 * mean * std::max(10.0, std::sqrt(static_cast<double>(n))) : 1;
     }
-    const double width =
-        s.width() > 0 ? s.width() : 0.06 / std::clamp(std::sqrt(static_cast<double>(n)), 8.0, 25.0);
-    const double shaft = width * m.box.w();
+    std::vector<Point> tails, vectors;
+    double longest = 0;
     for (size_t k = 0; k < n; ++k) {
       const double a = std::hypot(it.u[k], it.v[k]);
       if (!std::isfinite(a) || !std::isfinite(it.x[k]) || !std::isfinite(it.y[k]) || a == 0)
         continue;
-      const double length = a / scale * m.box.w();
-      cv_.fill(arrow_polygon(m.px(it.x[k]), m.py(it.y[k]), it.u[k] / a, it.v[k] / a, length, shaft),
-               s.color());
+      tails.push_back({m.px(it.x[k]), m.py(it.y[k])});
+      vectors.push_back({it.u[k] / scale * m.box.w(), it.v[k] / scale * m.box.w()});
+      longest = std::max(longest, a / scale * m.box.w());
     }
+    if (tails.empty()) return;
+    const double shaft =
+        s.width() > 0 ? std::clamp(s.width() * m.box.w() / longest, 0.01, 0.2) : kArrowShaft;
+    arrows(tails, vectors, shaft, s.color(), cv_);
   }
 
   void draw(const PathItem& it, const Mapping& m) {
@@ -682,30 +726,36 @@ class PanelPainter {
     }
   }
 
-  void paint_colorbar(const Rect& bar, const std::vector<double>& levels,
-                      const std::vector<double>& ticks, const std::vector<std::string>& labels,
-                      const std::string& label, double tick, double tick_pad, double tick_w) {
-    const double lo = levels.front(), hi = levels.back();
-    auto y_of = [&](double v) { return bar.y0 + (v - lo) / (hi - lo) * bar.h(); };
-    cv_.clip(bar);
-    const size_t bands = levels.size() - 1;
-    for (size_t k = 0; k < bands; ++k) {
-      // Overlap the next band by a pixel so that no seam shows between them.
-      const double y0 = y_of(levels[k]), y1 = k + 1 < bands ? y_of(levels[k + 1]) + 1 : bar.y1;
-      cv_.fill({{bar.x0, y0}, {bar.x1, y0}, {bar.x1, y1}, {bar.x0, y1}}, band_color(k, bands));
+  // plcolorbar right of `box`, `gap` pixels away and `width` wide: the bands in the colours of
+  // the contours (cmap1 set to viridis, which plshades samples as band_color does).
+  void paint_colorbar(const Rect& box, double gap, double width, std::vector<double> levels,
+                      const Ticks& ticks, const std::string& label) {
+    std::array<PLINT, 256> r, g, b;
+    for (size_t i = 0; i < r.size(); ++i) {
+      // One band has the middle colour; plshades would divide by zero to find it.
+      const Color c = levels.size() == 2 ? viridis(0.5) : viridis(static_cast<double>(i) / 255);
+      r[i] = static_cast<PLINT>(std::lround(c.r * 255));
+      g[i] = static_cast<PLINT>(std::lround(c.g * 255));
+      b[i] = static_cast<PLINT>(std::lround(c.b * 255));
     }
-    cv_.page();
-    cv_.outline({{bar.x0, bar.y0}, {bar.x1, bar.y0}, {bar.x1, bar.y1}, {bar.x0, bar.y1}}, kInk, 1);
-    for (size_t i = 0; i < ticks.size(); ++i) {
-      const double y = y_of(ticks[i]);
-      cv_.segment(bar.x1, y, bar.x1 + tick, y, kInk, 1);
-      cv_.text(bar.x1 + tick + tick_pad, y, 0, 0, f_.tick, labels[i], kInk);
-    }
-    if (!label.empty()) {
-      const double size = cv_.fit(label, f_.label, bar.h());
-      const double x = bar.x1 + tick + tick_pad + tick_w + 0.5 * f_.tick + kTextAbove * size;
-      cv_.text(x, (bar.y0 + bar.y1) / 2, 90, 0.5, size, label, kInk);
-    }
+    plscmap1(r.data(), g.data(), b.data(), static_cast<PLINT>(r.size()));
+    if (levels.size() == 2) levels = {levels[0], (levels[0] + levels[1]) / 2, levels[1]};
+    // As data_viewport's window: a tick on the lowest level must be drawn.
+    levels.front() -= (levels.back() - levels.front()) * 1e-9;
+    const std::string text = escape(label);
+    const char* labels[] = {text.c_str()};
+    const PLINT label_opts[] = {PL_COLORBAR_LABEL_RIGHT};
+    const char* axis_opts[] = {"bcmotv"};
+    const PLFLT tick_steps[] = {ticks.step};
+    const PLINT sub_ticks[] = {0};
+    const PLINT n_values[] = {static_cast<PLINT>(levels.size())};
+    const PLFLT* values[] = {levels.data()};
+    PLFLT bar_w = 0, bar_h = 0;
+    plwidth(1);
+    plcolorbar(&bar_w, &bar_h, PL_COLORBAR_SHADE,
+               PL_POSITION_RIGHT | PL_POSITION_OUTSIDE | PL_POSITION_VIEWPORT, gap / box.w(), 0,
+               width / box.w(), 1, 0, 0, 0, 0, 0, 0, 0, label.empty() ? 0 : 1, label_opts, labels,
+               1, axis_opts, tick_steps, sub_ticks, n_values, values);
   }
 
   void paint_legend(const Mapping& m) {
@@ -752,7 +802,7 @@ class PanelPainter {
     for (const auto& e : entries) {
       const double hx = r.x0 + pad;
       if (e.arrow) {
-        cv_.fill(arrow_polygon(hx, y, 1, 0, handle, 0.12 * fs), e.line_color);
+        arrows({{hx, y}}, {{handle, 0}}, kArrowShaft, e.line_color, cv_);
       } else {
         if (e.line_width > 0) {
           cv_.polyline({hx, hx + handle}, {y, y}, e.line_color, e.line_width, e.dashed);
