@@ -8,220 +8,17 @@
 // either: their glyph symbols have no edge colour, which the start and end markers of a path
 // need to stand out (a white square on a white legend would vanish).
 #include <plplot.h>
-#include <plstrm.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdint>
 #include <cstdio>
-#include <numbers>
 
 #include "tensorgrad/error.h"
-#include "viz/plot_internal.h"
+#include "viz/canvas.h"
 
 namespace tg::viz::detail {
 namespace {
-
-// The cairo driver's page is one point per pixel (72 per inch), while Pango lays text out at 96
-// per inch, so an em of s pixels needs a PLplot character height of s * 25.4 / 96 mm.
-constexpr double kMmPerPx = 25.4 / 72.0;
-constexpr double kCharMmPerPx = 25.4 / 96.0;
-// Where DejaVu/Bitstream-like sans text sits around PLplot's reference point, which the cairo
-// driver puts at half the cap height above the baseline (in ems).
-constexpr double kTextAbove = 0.40;  // to the top of tall letters and parentheses
-constexpr double kTextBelow = 0.61;  // to the bottom of descenders
-constexpr double kDigitHalf = 0.37;  // half the height of digits
-
-constexpr int kScratchColor = 15;  // the cmap0 entry set to each colour just before use
-
-// '#' starts PLplot's text escapes; text here is literal UTF-8.
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    out += c;
-    if (c == '#') out += '#';
-  }
-  return out;
-}
-
-class Canvas {
- public:
-  Canvas(double width, double height) : width_(width), height_(height) {}
-
-  // World coordinates = page pixels over the whole page.
-  void page() {
-    plvpor(0, 1, 0, 1);
-    plwind(0, width_, 0, height_);
-  }
-  // World coordinates = page pixels, drawing clipped to `box`.
-  void clip(const Rect& box) {
-    plsvpa(box.x0 * kMmPerPx, box.x1 * kMmPerPx, box.y0 * kMmPerPx, box.y1 * kMmPerPx);
-    plwind(box.x0, box.x1, box.y0, box.y1);
-  }
-
-  void color(const Color& c) {
-    auto byte = [](double v) {
-      return static_cast<PLINT>(std::lround(std::clamp(v, 0.0, 1.0) * 255));
-    };
-    plscol0a(kScratchColor, byte(c.r), byte(c.g), byte(c.b), std::clamp(c.a, 0.0, 1.0));
-    plcol0(kScratchColor);
-  }
-
-  void polyline(const std::vector<double>& x, const std::vector<double>& y, const Color& c,
-                double width, bool dashed = false) {
-    if (x.size() < 2 || c.a <= 0) return;
-    color(c);
-    plwidth(width);
-    if (dashed) {
-      // matplotlib's dashes: 3.7 on, 1.6 off, in line widths (PLplot wants micrometres).
-      const PLINT mark = static_cast<PLINT>(3.7 * width * kMmPerPx * 1000);
-      const PLINT space = static_cast<PLINT>(1.6 * width * kMmPerPx * 1000);
-      plstyl(1, &mark, &space);
-    }
-    plline(static_cast<PLINT>(x.size()), x.data(), y.data());
-    if (dashed) plstyl(0, nullptr, nullptr);
-  }
-  void segment(double x0, double y0, double x1, double y1, const Color& c, double width) {
-    polyline({x0, x1}, {y0, y1}, c, width);
-  }
-  void fill(const std::vector<Point>& poly, const Color& c) {
-    if (poly.size() < 3 || c.a <= 0) return;
-    std::vector<double> x, y;
-    for (const auto& p : poly) {
-      x.push_back(p.x);
-      y.push_back(p.y);
-    }
-    color(c);
-    // The cairo driver strokes the outline of every filled polygon with the current line width
-    // (to hide seams between cells of its own fills); that stroke would thicken markers and draw
-    // the bridges of joined polygons, so it is made vanishingly thin.
-    plwidth(1e-3);
-    plfill(static_cast<PLINT>(x.size()), x.data(), y.data());
-  }
-  void outline(const std::vector<Point>& poly, const Color& c, double width) {
-    if (poly.size() < 2 || c.a <= 0 || width <= 0) return;
-    std::vector<double> x, y;
-    for (const auto& p : poly) {
-      x.push_back(p.x);
-      y.push_back(p.y);
-    }
-    x.push_back(poly[0].x);
-    y.push_back(poly[0].y);
-    polyline(x, y, c, width);
-  }
-
-  // Text with its reference point at (x, y): `just` 0 puts the point at the start of the text,
-  // 0.5 in the middle, 1 at the end; vertically the point is half a cap height above the
-  // baseline. `angle` in degrees, counter-clockwise.
-  void text(double x, double y, double angle, double just, double size, const std::string& s,
-            const Color& c) {
-    if (s.empty()) return;
-    color(c);
-    plschr(size * kCharMmPerPx, 1.0);
-    const double a = angle * std::numbers::pi / 180;
-    plptex(x, y, std::cos(a), std::sin(a), just, escape(s).c_str());
-  }
-
-  // The width of `s` in pixels at font size `size`. The cairo driver measures strings for
-  // PLplot's plstrl(), which libplplot does not export; this asks the driver the same way
-  // (plstrm.h is the installed header for the stream). Needs a viewport, as any text does.
-  double text_width(const std::string& s, double size) {
-    if (s.empty()) return 0;
-    plschr(size * kCharMmPerPx, 1.0);
-    PLStream* stream = nullptr;
-    plgpls(&stream);
-    if (stream != nullptr && stream->has_string_length) {
-      stream->get_string_length = 1;
-      plmtex("t", 0.0, 0.0, 0.0, escape(s).c_str());
-      stream->get_string_length = 0;
-      return stream->string_length / kMmPerPx;
-    }
-    // A driver that cannot measure: a generous average sans-serif advance.
-    size_t glyphs = 0;
-    for (unsigned char ch : s) glyphs += (ch & 0xC0) != 0x80;
-    return 0.62 * size * static_cast<double>(glyphs);
-  }
-
-  // The font size, at most `size` and at least half of it, at which `s` fits in `max_width`.
-  double fit(const std::string& s, double size, double max_width) {
-    const double w = text_width(s, size);
-    return w > max_width && w > 0 ? std::max(size * max_width / w, size * 0.5) : size;
-  }
-
- private:
-  double width_, height_;
-};
-
-std::vector<Point> marker_polygon(Marker m, double cx, double cy, double size) {
-  const double r = size / 2;
-  std::vector<Point> p;
-  auto regular = [&](int n, double radius, double phase) {
-    for (int k = 0; k < n; ++k) {
-      const double a = phase + 2 * std::numbers::pi * k / n;
-      p.push_back({cx + radius * std::cos(a), cy + radius * std::sin(a)});
-    }
-  };
-  switch (m) {
-    case Marker::Circle:
-      regular(std::clamp(static_cast<int>(size * 2), 12, 48), r, 0);
-      break;
-    case Marker::Square:
-      regular(4, r * 1.1, std::numbers::pi / 4);
-      break;
-    case Marker::Diamond:
-      regular(4, r * 1.15, 0);
-      break;
-    case Marker::TriangleUp:
-      regular(3, r * 1.2, std::numbers::pi / 2);
-      break;
-    case Marker::TriangleDown:
-      regular(3, r * 1.2, -std::numbers::pi / 2);
-      break;
-    case Marker::Star:
-      for (int k = 0; k < 10; ++k) {
-        const double a = std::numbers::pi / 2 + std::numbers::pi * k / 5;
-        const double radius = k % 2 ? r * 0.42 : r;
-        p.push_back({cx + radius * std::cos(a), cy + radius * std::sin(a)});
-      }
-      break;
-    default:
-      break;
-  }
-  return p;
-}
-
-void draw_marker(Canvas& cv, Marker m, double cx, double cy, double size, const Color& face,
-                 const Color& edge, double edge_width) {
-  if (m == Marker::None) return;
-  if (m == Marker::Plus || m == Marker::Cross) {
-    const double r = size / 2;
-    const double w = std::max(1.5, size / 5);
-    if (m == Marker::Plus) {
-      cv.segment(cx - r, cy, cx + r, cy, face, w);
-      cv.segment(cx, cy - r, cx, cy + r, face, w);
-    } else {
-      const double d = r * 0.8;
-      cv.segment(cx - d, cy - d, cx + d, cy + d, face, w);
-      cv.segment(cx - d, cy + d, cx + d, cy - d, face, w);
-    }
-    return;
-  }
-  const auto poly = marker_polygon(m, cx, cy, size);
-  cv.fill(poly, face);
-  if (edge.a > 0 && edge_width > 0) cv.outline(poly, edge, edge_width);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Panels
-
-// Maps data to page pixels inside a panel's box.
-struct Mapping {
-  Rect box;
-  double x0, x1, y0, y1;  // data limits
-  double px(double x) const { return box.x0 + (x - x0) / (x1 - x0) * box.w(); }
-  double py(double y) const { return box.y0 + (y - y0) / (y1 - y0) * box.h(); }
-};
 
 struct Limits {
   double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
@@ -292,7 +89,6 @@ Color band_color(size_t k, size_t bands) {
   return viridis(bands <= 1 ? 0.5 : static_cast<double>(k) / static_cast<double>(bands - 1));
 }
 
-const Color kInk(0.15, 0.15, 0.15);
 const Color kGrid(0.88, 0.88, 0.88);
 
 // PLplot's axes (plbox, plcolorbar) ask here for each tick label, so that labels read as
@@ -314,130 +110,6 @@ void data_viewport(const Rect& box, const Limits& lim) {
   const double ex = (lim.x1 - lim.x0) * 1e-9, ey = (lim.y1 - lim.y0) * 1e-9;
   plsvpa(box.x0 * kMmPerPx, box.x1 * kMmPerPx, box.y0 * kMmPerPx, box.y1 * kMmPerPx);
   plwind(lim.x0 - ex, lim.x1 + ex, lim.y0 - ey, lim.y1 + ey);
-}
-
-// With this shaft (in arrow lengths), arrows() draws an arrow 17 shafts long, in matplotlib
-// quiver's proportions.
-constexpr double kArrowShaft = 0.06;
-
-// Filled arrows from `tails` along `vectors` (page pixels), drawn by plvect over the points as a
-// 1 x n grid whose coordinates come from `tails`. Its arrow shape scales with each arrow: the
-// shaft is `shaft` arrow lengths wide, the head 3 shafts wide and 0.3 lengths long.
-void arrows(const std::vector<Point>& tails, const std::vector<Point>& vectors, double shaft,
-            Color color, Canvas& cv) {
-  if (tails.empty() || color.a <= 0) return;
-  // plvect's unit is half the vector, measured from the point: the tail is at 0, the tip at 2.
-  const double s = shaft, head = 0.3, back = 0.27, w = 3 * shaft;
-  const std::array<PLFLT, 7> ax = {
-      0, 2 * (1 - back), 2 * (1 - head), 2, 2 * (1 - head), 2 * (1 - back), 0};
-  const std::array<PLFLT, 7> ay = {-s, -s, -w, 0, w, s, s};
-  plsvect(ax.data(), ay.data(), static_cast<PLINT>(ax.size()), 1);
-  std::vector<PLFLT> u, v;
-  std::vector<const PLFLT*> u_rows, v_rows;
-  for (const auto& p : vectors) {
-    u.push_back(p.x);
-    v.push_back(p.y);
-  }
-  for (size_t k = 0; k < u.size(); ++k) {
-    u_rows.push_back(&u[k]);
-    v_rows.push_back(&v[k]);
-  }
-  auto at_tail = [](PLFLT i, PLFLT, PLFLT* tx, PLFLT* ty, PLPointer data) {
-    const Point& p = (*static_cast<const std::vector<Point>*>(data))[static_cast<size_t>(i)];
-    *tx = p.x;
-    *ty = p.y;
-  };
-  cv.color(color);
-  plwidth(1e-3);  // plvect strokes each arrow's outline too
-  plvect(u_rows.data(), v_rows.data(), static_cast<PLINT>(u.size()), 1, 1.0, at_tail,
-         const_cast<std::vector<Point>*>(&tails));
-  plsvect(nullptr, nullptr, 0, 0);
-}
-
-// A legend entry: what its handle shows.
-struct LegendEntry {
-  std::string label;
-  Color line_color = Color(0, 0, 0, 0);
-  double line_width = 0;
-  bool dashed = false;
-  Marker marker = Marker::None;
-  Color marker_color, marker_edge = Color(0, 0, 0, 0);
-  double marker_size = 0;
-  bool arrow = false;
-};
-
-std::vector<LegendEntry> legend_entries(const AxesData& d) {
-  std::vector<LegendEntry> out;
-  for (const auto& item : d.items) {
-    std::visit(
-        [&](const auto& it) {
-          using T = std::decay_t<decltype(it)>;
-          const auto& s = it.style;
-          if constexpr (std::is_same_v<T, LineItem>) {
-            if (!s.label().empty())
-              out.push_back({s.label(), s.color(), s.width(), s.dashed(), s.marker(), s.color(),
-                             Color(0, 0, 0, 0), s.marker_size(), false});
-          } else if constexpr (std::is_same_v<T, ScatterItem>) {
-            if (!s.label().empty())
-              out.push_back({s.label(), Color(0, 0, 0, 0), 0, false, s.marker(), s.color(),
-                             s.edge_color(), s.size(), false});
-          } else if constexpr (std::is_same_v<T, QuiverItem>) {
-            if (!s.label().empty()) {
-              LegendEntry e;
-              e.label = s.label();
-              e.line_color = s.color();
-              e.arrow = true;
-              out.push_back(e);
-            }
-          } else if constexpr (std::is_same_v<T, PathItem>) {
-            if (!s.label().empty())
-              out.push_back({s.label(), s.color(), s.width(), false, s.marker(), s.color(),
-                             Color(1, 1, 1), s.marker_size(), false});
-            if (!s.start_label().empty())
-              out.push_back({s.start_label(), Color(0, 0, 0, 0), 0, false, s.start_marker(),
-                             s.start_color(), kInk, s.end_marker_size() * 0.8, false});
-            if (!s.end_label().empty())
-              out.push_back({s.end_label(), Color(0, 0, 0, 0), 0, false, s.end_marker(),
-                             s.end_color(), kInk, s.end_marker_size(), false});
-          }
-        },
-        item);
-  }
-  return out;
-}
-
-// Data points in page pixels, for placing the legend where it hides the least. Lines are
-// sampled along their segments so that a two-point line still counts.
-std::vector<Point> occupied_points(const AxesData& d, const Mapping& m) {
-  std::vector<Point> pts;
-  auto add_polyline = [&](const std::vector<double>& x, const std::vector<double>& y) {
-    for (size_t i = 0; i < x.size(); ++i) {
-      if (!std::isfinite(x[i]) || !std::isfinite(y[i])) continue;
-      const Point p{m.px(x[i]), m.py(y[i])};
-      pts.push_back(p);
-      if (i + 1 < x.size() && std::isfinite(x[i + 1]) && std::isfinite(y[i + 1])) {
-        const Point q{m.px(x[i + 1]), m.py(y[i + 1])};
-        const int n = std::min(200, static_cast<int>(std::hypot(q.x - p.x, q.y - p.y) / 6));
-        for (int k = 1; k < n; ++k)
-          pts.push_back({p.x + (q.x - p.x) * k / n, p.y + (q.y - p.y) * k / n});
-      }
-    }
-  };
-  for (const auto& item : d.items) {
-    std::visit(
-        [&](const auto& it) {
-          using T = std::decay_t<decltype(it)>;
-          if constexpr (std::is_same_v<T, LineItem> || std::is_same_v<T, PathItem>) {
-            add_polyline(it.x, it.y);
-          } else if constexpr (std::is_same_v<T, ScatterItem> || std::is_same_v<T, QuiverItem>) {
-            for (size_t i = 0; i < it.x.size(); ++i)
-              if (std::isfinite(it.x[i]) && std::isfinite(it.y[i]))
-                pts.push_back({m.px(it.x[i]), m.py(it.y[i])});
-          }
-        },
-        item);
-  }
-  return pts;
 }
 
 class PanelPainter {
@@ -567,7 +239,7 @@ class PanelPainter {
         center = std::clamp(center, cell.x0 + edge + half, cell.x1 - edge - half);
       cv_.text(center, box.y1 + 0.6 * fs + kTextBelow * size, 0, 0.5, size, d_.title, kInk);
     }
-    paint_legend(m);
+    paint_legend(cv_, d_, m, fs);
   }
 
  private:
@@ -702,7 +374,7 @@ class PanelPainter {
     if (tails.empty()) return;
     const double shaft =
         s.width() > 0 ? std::clamp(s.width() * m.box.w() / longest, 0.01, 0.2) : kArrowShaft;
-    arrows(tails, vectors, shaft, s.color(), cv_);
+    arrows(cv_, tails, vectors, shaft, s.color());
   }
 
   void draw(const PathItem& it, const Mapping& m) {
@@ -756,78 +428,6 @@ class PanelPainter {
                PL_POSITION_RIGHT | PL_POSITION_OUTSIDE | PL_POSITION_VIEWPORT, gap / box.w(), 0,
                width / box.w(), 1, 0, 0, 0, 0, 0, 0, 0, label.empty() ? 0 : 1, label_opts, labels,
                1, axis_opts, tick_steps, sub_ticks, n_values, values);
-  }
-
-  void paint_legend(const Mapping& m) {
-    if (d_.legend == LegendLoc::Hidden) return;
-    const auto entries = legend_entries(d_);
-    if (entries.empty()) return;
-    const double fs = f_.tick;
-    const double pad = 0.5 * fs, row = 1.45 * fs, handle = 2.2 * fs, gap = 0.7 * fs;
-    const double inset = 0.6 * fs;
-    double text_w = 0;
-    for (const auto& e : entries) text_w = std::max(text_w, cv_.text_width(e.label, fs));
-    const double w = 2 * pad + handle + gap + text_w;
-    const double h = 2 * pad + row * static_cast<double>(entries.size()) - (row - fs);
-    const Rect& b = m.box;
-    auto place = [&](LegendLoc loc) -> Rect {
-      const bool right = loc == LegendLoc::UpperRight || loc == LegendLoc::LowerRight;
-      const bool upper = loc == LegendLoc::UpperRight || loc == LegendLoc::UpperLeft;
-      const double x0 = right ? b.x1 - inset - w : b.x0 + inset;
-      const double y0 = upper ? b.y1 - inset - h : b.y0 + inset;
-      return {x0, y0, x0 + w, y0 + h};
-    };
-    LegendLoc loc = d_.legend;
-    if (loc == LegendLoc::Best) {
-      // matplotlib's order of preference; the first corner hiding the fewest points wins.
-      const auto pts = occupied_points(d_, m);
-      size_t best = SIZE_MAX;
-      for (LegendLoc c : {LegendLoc::UpperRight, LegendLoc::UpperLeft, LegendLoc::LowerLeft,
-                          LegendLoc::LowerRight}) {
-        const Rect r = place(c);
-        size_t hidden = 0;
-        for (const auto& p : pts)
-          hidden += p.x >= r.x0 && p.x <= r.x1 && p.y >= r.y0 && p.y <= r.y1;
-        if (hidden < best) {
-          best = hidden;
-          loc = c;
-        }
-      }
-    }
-    const Rect r = place(loc);
-    const auto frame = rounded_rect(r, 0.3 * fs);
-    cv_.fill(frame, Color(1, 1, 1, 0.85));
-    cv_.outline(frame, Color(0.8, 0.8, 0.8), 1);
-    double y = r.y1 - pad - fs / 2;
-    for (const auto& e : entries) {
-      const double hx = r.x0 + pad;
-      if (e.arrow) {
-        arrows({{hx, y}}, {{handle, 0}}, kArrowShaft, e.line_color, cv_);
-      } else {
-        if (e.line_width > 0) {
-          cv_.polyline({hx, hx + handle}, {y, y}, e.line_color, e.line_width, e.dashed);
-        }
-        draw_marker(cv_, e.marker, hx + handle / 2, y, std::min(e.marker_size, 1.2 * fs),
-                    e.marker_color, e.marker_edge, 1);
-      }
-      cv_.text(hx + handle + gap, y, 0, 0, fs, e.label, kInk);
-      y -= row;
-    }
-  }
-
-  static std::vector<Point> rounded_rect(const Rect& r, double radius) {
-    std::vector<Point> p;
-    const std::array<Point, 4> centers = {{{r.x1 - radius, r.y0 + radius},
-                                           {r.x1 - radius, r.y1 - radius},
-                                           {r.x0 + radius, r.y1 - radius},
-                                           {r.x0 + radius, r.y0 + radius}}};
-    for (int c = 0; c < 4; ++c) {
-      for (int k = 0; k <= 4; ++k) {
-        const double a = std::numbers::pi / 2 * (c - 1 + k / 4.0);
-        p.push_back({centers[c].x + radius * std::cos(a), centers[c].y + radius * std::sin(a)});
-      }
-    }
-    return p;
   }
 
   Canvas& cv_;
