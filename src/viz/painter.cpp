@@ -404,7 +404,8 @@ class PanelPainter {
                       const Ticks& ticks, const std::string& label) {
     std::array<PLINT, 256> r, g, b;
     for (size_t i = 0; i < r.size(); ++i) {
-      // One band has the middle colour; plshades would divide by zero to find it.
+      // One band has the middle colour; plshades would divide by zero to find it, warn on stderr
+      // and take the lowest.
       const Color c = levels.size() == 2 ? viridis(0.5) : viridis(static_cast<double>(i) / 255);
       r[i] = static_cast<PLINT>(std::lround(c.r * 255));
       g[i] = static_cast<PLINT>(std::lround(c.g * 255));

@@ -288,8 +288,8 @@ TEST_F(VizPlot, ExplicitLevelsLimitsAndEveryMarker) {
 }
 
 // PLplot's colour bar (plshades inside plcolorbar) divides by the number of bands less one to
-// pick colours; a single band must still draw, as must arrows of a given width, zero arrows and
-// arrows at non-finite points (which plvect must never see).
+// pick colours, so a single band takes another path; it must still draw, as must arrows of a
+// given width, zero arrows and arrows at non-finite points (which plvect must never see).
 TEST_F(VizPlot, SingleBandColourBarAndArrowEdgeCases) {
   const auto x = arange(0, 1.001, 0.1), y = x;
   std::vector<double> z;
