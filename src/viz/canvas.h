@@ -22,7 +22,7 @@ constexpr double kDigitHalf = 0.37;  // half the height of digits
 // quiver's proportions.
 constexpr double kArrowShaft = 0.06;
 
-inline const Color kInk(0.15, 0.15, 0.15);
+inline constexpr Color kInk(0.15, 0.15, 0.15);
 
 // Maps data to page pixels inside a panel's box.
 struct Mapping {

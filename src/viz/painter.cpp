@@ -89,7 +89,7 @@ Color band_color(size_t k, size_t bands) {
   return viridis(bands <= 1 ? 0.5 : static_cast<double>(k) / static_cast<double>(bands - 1));
 }
 
-const Color kGrid(0.88, 0.88, 0.88);
+constexpr Color kGrid(0.88, 0.88, 0.88);
 
 // PLplot's axes (plbox, plcolorbar) ask here for each tick label, so that labels read as
 // tick_labels() writes them; `data` points to the x and the y ticks.
