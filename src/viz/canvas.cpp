@@ -1,4 +1,5 @@
 // Page-pixel drawing: lines, fills and text through PLplot, markers, and arrows through plvect.
+// Markers are polygons rather than plpoin/plstring glyphs, which cannot have an edge colour.
 #include "viz/canvas.h"
 
 #include <plplot.h>

@@ -1,5 +1,8 @@
 // The legend: one row per labelled item, its handle drawn as the item is, in the corner that
 // hides the fewest data points unless told where.
+//
+// Not pllegend: its symbols are font glyphs without an edge colour (a path's white start square
+// would vanish on the white legend), and its dashes are pllsty's, not those of the plotted line.
 #include <algorithm>
 #include <array>
 #include <cmath>

@@ -4,9 +4,7 @@
 // measured from the real tick-label widths, so that no label is clipped.
 //
 // Filled contours are not plshades': it fills every grid cell on its own, which on the
-// tutorial's 301 x 301 grid writes a 46 MB SVG. Markers and the legend are not plpoin/pllegend
-// either: their glyph symbols have no edge colour, which the start and end markers of a path
-// need to stand out (a white square on a white legend would vanish).
+// tutorial's 301 x 301 grid writes a 46 MB SVG; with these polygons the whole figure is 0.4 MB.
 #include <plplot.h>
 
 #include <algorithm>
