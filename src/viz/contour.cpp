@@ -259,14 +259,4 @@ std::vector<Point> simplify_ring(const std::vector<Point>& ring, double toleranc
   return out;
 }
 
-double signed_area2(const std::vector<Point>& poly) {
-  double a = 0;
-  for (size_t k = 0; k < poly.size(); ++k) {
-    const Point& p = poly[k];
-    const Point& q = poly[(k + 1) % poly.size()];
-    a += p.x * q.y - q.x * p.y;
-  }
-  return a;
-}
-
 }  // namespace tg::viz

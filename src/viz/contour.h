@@ -71,7 +71,4 @@ std::vector<Point> clip_polygon(std::vector<Point> poly, const Rect& r);
 // neighbours (Douglas-Peucker); contours on fine grids shrink several times over.
 std::vector<Point> simplify_ring(const std::vector<Point>& ring, double tolerance);
 
-// Twice the signed area of a closed polygon (positive when counter-clockwise).
-double signed_area2(const std::vector<Point>& poly);
-
 }  // namespace tg::viz

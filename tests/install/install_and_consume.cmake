@@ -1,8 +1,9 @@
 # Installs the build in BUILD_DIR into WORK_DIR/prefix, builds the consumer project against that
-# prefix with find_package(tensorgrad), and runs it. Starts from scratch every time.
+# prefix with find_package(tensorgrad), and runs its two programs (tensorgrad::tensorgrad and
+# tensorgrad::viz). Starts from scratch every time.
 set(prefix ${WORK_DIR}/prefix)
 set(consumer_build ${WORK_DIR}/consumer-build)
-file(REMOVE_RECURSE ${prefix} ${consumer_build})
+file(REMOVE_RECURSE ${prefix} ${consumer_build} ${WORK_DIR}/consumer_viz.png)
 
 function(run_step what)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
@@ -32,4 +33,9 @@ run_step("running the consumer" ${consumer_build}/consumer)
 message(STATUS "consumer says: ${step_output}")
 if(NOT step_output MATCHES "consumer: ok")
   message(FATAL_ERROR "unexpected consumer output:\n${step_output}")
+endif()
+run_step("running the viz consumer" ${consumer_build}/consumer_viz ${WORK_DIR}/consumer_viz.png)
+message(STATUS "viz consumer says: ${step_output}")
+if(NOT step_output MATCHES "consumer_viz: ok")
+  message(FATAL_ERROR "unexpected viz consumer output:\n${step_output}")
 endif()

@@ -15,6 +15,17 @@ namespace {
 using tg::viz::ContourGrid;
 using tg::viz::Point;
 
+// Twice the signed area of a closed polygon (positive when counter-clockwise).
+double signed_area2(const std::vector<Point>& poly) {
+  double a = 0;
+  for (size_t k = 0; k < poly.size(); ++k) {
+    const Point& p = poly[k];
+    const Point& q = poly[(k + 1) % poly.size()];
+    a += p.x * q.y - q.x * p.y;
+  }
+  return a;
+}
+
 struct Field {
   std::vector<double> x, y, z;
 };
@@ -30,7 +41,7 @@ Field sample(double lo, double hi, int n, const std::function<double(double, dou
 
 double area(const std::vector<std::vector<Point>>& rings) {
   double a = 0;
-  for (const auto& r : rings) a += tg::viz::signed_area2(r) / 2;
+  for (const auto& r : rings) a += signed_area2(r) / 2;
   return a;
 }
 
@@ -50,7 +61,7 @@ TEST(VizContour, AnnulusHasAClockwiseHole) {
   });
   const auto rings = ContourGrid(g.x, g.y, g.z).region(-0.25);  // 1 <= r <= 2
   ASSERT_EQ(rings.size(), 2u);
-  const double a0 = tg::viz::signed_area2(rings[0]), a1 = tg::viz::signed_area2(rings[1]);
+  const double a0 = signed_area2(rings[0]), a1 = signed_area2(rings[1]);
   EXPECT_LT(a0 * a1, 0) << "one outer ring, one hole";
   EXPECT_NEAR(area(rings), 3 * std::numbers::pi, 1e-2);
 }
@@ -100,13 +111,13 @@ TEST(VizContour, JoinedAndClippedPolygonsKeepTheirArea) {
   const std::vector<std::vector<Point>> rings = {{{0, 0}, {4, 0}, {4, 4}, {0, 4}},
                                                  {{1, 1}, {1, 3}, {3, 3}, {3, 1}}};
   const auto joined = tg::viz::join_rings(rings);
-  EXPECT_NEAR(tg::viz::signed_area2(joined) / 2, 16 - 4, 1e-12);
+  EXPECT_NEAR(signed_area2(joined) / 2, 16 - 4, 1e-12);
   // The left half: 8 minus the hole's half, 2.
   const auto left = tg::viz::clip_polygon(joined, {0, 0, 2, 4});
-  EXPECT_NEAR(tg::viz::signed_area2(left) / 2, 6, 1e-12);
+  EXPECT_NEAR(signed_area2(left) / 2, 6, 1e-12);
   // A window inside the hole keeps nothing.
   const auto hole = tg::viz::clip_polygon(joined, {1.5, 1.5, 2.5, 2.5});
-  EXPECT_NEAR(tg::viz::signed_area2(hole), 0, 1e-12);
+  EXPECT_NEAR(signed_area2(hole), 0, 1e-12);
   // Rings too small to have an area are dropped.
   EXPECT_TRUE(tg::viz::join_rings({{{0, 0}, {1, 1}}}).empty());
 }
@@ -134,7 +145,7 @@ TEST(VizContour, SimplifiedRingsStayWithinTolerance) {
   EXPECT_GT(fewer.size(), 20u);
   // Each dropped point is within 0.1 of the kept outline: the area moves by less than 0.1 times
   // the perimeter.
-  const double a0 = tg::viz::signed_area2(circle) / 2, a1 = tg::viz::signed_area2(fewer) / 2;
+  const double a0 = signed_area2(circle) / 2, a1 = signed_area2(fewer) / 2;
   EXPECT_LT(std::abs(a0 - a1), 0.1 * 2 * std::numbers::pi * 100);
   EXPECT_GT(a1, 0);
   // Straight runs collapse to their corners.
@@ -145,5 +156,5 @@ TEST(VizContour, SimplifiedRingsStayWithinTolerance) {
   for (int k = 0; k < 10; ++k) square.push_back({0, 1 - k / 10.0});
   const auto corners = tg::viz::simplify_ring(square, 1e-9);
   EXPECT_EQ(corners.size(), 4u);
-  EXPECT_NEAR(tg::viz::signed_area2(corners), 2, 1e-12);
+  EXPECT_NEAR(signed_area2(corners), 2, 1e-12);
 }

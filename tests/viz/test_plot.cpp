@@ -2,9 +2,9 @@
 // data to hold a drawing rather than a blank page), SVG and PDF; bad input and bad paths throw
 // tg::Error and leave no file behind; PLplot never takes the process down.
 #include <gtest/gtest.h>
-#include <unistd.h>
 #include <tensorgrad/tensorgrad.h>
 #include <tensorgrad/viz/plot.h>
+#include <unistd.h>
 
 #include <array>
 #include <cmath>
@@ -285,6 +285,41 @@ TEST_F(VizPlot, ExplicitLevelsLimitsAndEveryMarker) {
   }
   ax.plot({0.2, 0.8}, {-0.4, 1.4}, LineStyle().color("#1f77b480").width(3).marker(Marker::Diamond));
   EXPECT_GT(save_all(fig, "markers", 900, 500), 15000u);
+}
+
+// PLplot's colour bar (plshades inside plcolorbar) divides by the number of bands less one to
+// pick colours, so a single band takes another path; it must still draw, as must arrows of a
+// given width, zero arrows and arrows at non-finite points (which plvect must never see).
+TEST_F(VizPlot, SingleBandColourBarAndArrowEdgeCases) {
+  const auto x = arange(0, 1.001, 0.1), y = x;
+  std::vector<double> z;
+  for (double b : y)
+    for (double a : x) z.push_back(a * 1e-5 + b * 2e-5);
+  Figure fig(700, 400);
+  fig.add_axes()
+      .set_title("One band")
+      .contourf(x, y, z, ContourStyle().values({0, 3e-5}).colorbar_label("one band"))
+      .quiver({0.2, 0.5, 0.8, NAN}, {0.2, 0.5, 0.8, 0.5}, {1, 0, -1, 1}, {1, 0, 0.5, 1},
+              QuiverStyle().width(0.01).label("arrows"));
+  fig.add_axes()
+      .contourf(x, y, z, ContourStyle().levels(5))
+      .quiver({0.5}, {0.5}, {0.0}, {0.0}, QuiverStyle().label("no arrow"));
+  EXPECT_GT(save_all(fig, "one_band", 700, 400), 10000u);
+}
+
+TEST(VizTicks, InsideTheRangeWithSharedDecimalsAndRealMinusSigns) {
+  // 600 pixels at 42 per bin: up to 14 bins, clamped to 9, so a step of 1 over [-3, 3].
+  const auto t = tg::viz::detail::ticks_within(-3, 3, 600, 42);
+  EXPECT_DOUBLE_EQ(t.step, 1);
+  ASSERT_EQ(t.values.size(), 7u);
+  EXPECT_DOUBLE_EQ(t.values.front(), -3);
+  EXPECT_DOUBLE_EQ(t.values.back(), 3);
+  EXPECT_EQ(t.labels.front(), "\u22123");
+  EXPECT_EQ(t.labels[3], "0");
+  // Limits between nice values: only the ticks inside, labelled with the decimals they share.
+  const auto u = tg::viz::detail::ticks_within(-0.07, 1.07, 300, 60);
+  EXPECT_DOUBLE_EQ(u.step, 0.25);
+  EXPECT_EQ(u.labels, (std::vector<std::string>{"0.00", "0.25", "0.50", "0.75", "1.00"}));
 }
 
 TEST_F(VizPlot, NonFiniteValuesBreakLinesInsteadOfFailing) {

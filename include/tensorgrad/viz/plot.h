@@ -71,7 +71,9 @@ struct QuiverStyle {
   // matplotlib's quiver(scale=...): data units of (u, v) per panel width, so an arrow is
   // |(u, v)| / scale panel widths long; larger scale, shorter arrows. 0 picks one from the data.
   TG_ARG(double, scale) = 0;
-  TG_ARG(double, width) = 0;  // shaft width as a fraction of the panel width; 0: from the count
+  // Shaft width of the longest arrow as a fraction of the panel width; arrows keep their shape, so
+  // shorter ones are thinner (PLplot's plvect). 0: 6% of each arrow's length.
+  TG_ARG(double, width) = 0;
   TG_ARG(std::string, label);
 };
 
