@@ -257,6 +257,12 @@ std::vector<GradCase> cases() {
        FN(tg::addmm(x[0], x[1], x[2], 0.5, 2.0)), true},
       {"addmm_row_bias", IN(U(r, {1, 4}), U(r, {2, 3}), T(r, {3, 4})),
        FN(x[0].addmm(x[1], x[2], 1.5, -1.0))},
+      // A linear layer with one input feature: the bias and weight gradients come from one pass
+      // (the column_sum_and_dot op), with second order through that op's own derivative.
+      {"addmm_one_feature", IN(U(r, {4}), U(r, {5, 1}), U(r, {4, 1})),
+       FN(tg::addmm(x[0], x[1], x[2].t())), true},
+      {"addmm_one_feature_row_bias", IN(U(r, {1, 4}), U(r, {5, 1}), U(r, {1, 4})),
+       FN(tg::addmm(x[0], x[1], x[2])), true},
       {"addmm_beta_zero", IN(U(r, {2, 4}), U(r, {2, 3}), U(r, {3, 4})),
        FN(tg::addmm(x[0], x[1], x[2], 0.0, 1.0) + x[0])},
 
@@ -387,6 +393,22 @@ std::vector<GradCase> cases() {
        }()),
        true},
       {"mse", IN(U(r, {5, 2}), U(r, {5, 2})), FN((x[0] - x[1]).pow(2).mean()), true},
+      // mse_loss's fused forward and its backward op (MseLossBackwardBackward0 for second order).
+      {"mse_loss_mean", IN(U(r, {5, 2}), U(r, {5, 2})),
+       FN(tg::nn::functional::mse_loss(x[0], x[1])), true},
+      {"mse_loss_sum_bcast", IN(U(r, {5, 2}), U(r, {2})),
+       FN(tg::nn::functional::mse_loss(x[0], x[1],
+                                       tg::nn::functional::MSELossFuncOptions(tg::nn::kSum))),
+       true},
+      {"mse_loss_none", IN(T(r, {3, 4}), U(r, {3, 4})),
+       FN(tg::nn::functional::mse_loss(x[0], x[1],
+                                       tg::nn::functional::MSELossFuncOptions(tg::nn::kNone))),
+       true},
+      // The fused backward ops as ops of their own, with their second order.
+      {"tanh_backward", IN(U(r, {2, 3}), U(r, {2, 3}, -0.9, 0.9)),
+       FN(tg::tanh_backward(x[0], x[1])), true},
+      {"threshold_backward", IN(U(r, {2, 3}), A(r, {2, 3})),
+       FN(tg::threshold_backward(x[0], x[1], 0)), true},
       {"linear_tanh", IN(U(r, {4, 3}), U(r, {2, 3}), U(r, {2})),
        FN(tg::tanh(tg::matmul(x[0], x[1].t()) + x[2]).sum()), true},
       {"cross_entropy_like", IN(U(r, {3, 4})),
