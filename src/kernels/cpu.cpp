@@ -5,6 +5,7 @@
 #include "kernels/cpu.h"
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <utility>
 
@@ -79,13 +80,27 @@ const CpuFeatures& cpu_features() {
   return f;
 }
 
+namespace {
+// TG_CPU_CAPABILITY=default|avx2|avx512 caps the vector code tensorgrad uses, as
+// ATEN_CPU_CAPABILITY does for PyTorch: to compare code paths on one machine, or to find out
+// whether a slowdown comes from the wide vectors. It never enables what the CPU lacks, and it does
+// not change the BLAS's kernels.
+int capability_cap() {
+  const char* env = std::getenv("TG_CPU_CAPABILITY");
+  if (!env) return 2;
+  if (std::strcmp(env, "default") == 0) return 0;
+  if (std::strcmp(env, "avx2") == 0) return 1;
+  return 2;
+}
+}  // namespace
+
 bool has_avx2() {
-  static const bool yes = cpu_features().avx2 && cpu_features().fma;
+  static const bool yes = cpu_features().avx2 && cpu_features().fma && capability_cap() >= 1;
   return yes;
 }
 
 bool has_avx512() {
-  static const bool yes = cpu_features().avx512f && cpu_features().fma;
+  static const bool yes = cpu_features().avx512f && cpu_features().fma && capability_cap() >= 2;
   return yes;
 }
 

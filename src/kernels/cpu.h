@@ -18,7 +18,8 @@ struct CpuFeatures {
 };
 
 const CpuFeatures& cpu_features();
-// The feature sets the library's vector code is written for (each includes FMA).
+// The feature sets the library's vector code is written for (each includes FMA), capped by
+// TG_CPU_CAPABILITY (cpu.cpp).
 bool has_avx2();
 bool has_avx512();
 // Flags of cpu_features() that are set, space-separated ("avx avx2 fma ...").

@@ -1,17 +1,15 @@
 // Matrix products go to OpenBLAS, except small and thin ones (one row, one column, k = 1, or
 // below about 16^3 multiply-adds), where packing and the BLAS call cost more than the arithmetic;
 // those run in our own loops, vectorised for AVX2 and AVX-512 where the CPU has them.
-#include <cblas.h>
 #include <immintrin.h>
 
 #include <cmath>
 #include <cstring>
 
+#include "kernels/blas.h"
 #include "kernels/dispatch.h"
 #include "kernels/kernels.h"
 #include "kernels/vec_math.h"
-
-extern "C" void openblas_set_num_threads(int);
 
 namespace tg::kernels {
 namespace {
@@ -294,23 +292,15 @@ void run_small_gemv(T* c, const Tensor& a, const Tensor& b, int64_t m, int64_t k
   small_gemv<T>(c, a, b, m, k, alpha, beta, add);
 }
 
-void blas_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int64_t m, int64_t n, int64_t k,
-               double alpha, const float* a, int64_t lda, const float* b, int64_t ldb, double beta,
-               float* c) {
-  cblas_sgemm(CblasRowMajor, ta, tb, int(m), int(n), int(k), float(alpha), a, int(lda), b, int(ldb),
-              float(beta), c, int(n));
-}
-void blas_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int64_t m, int64_t n, int64_t k,
-               double alpha, const double* a, int64_t lda, const double* b, int64_t ldb,
-               double beta, double* c) {
-  cblas_dgemm(CblasRowMajor, ta, tb, int(m), int(n), int(k), alpha, a, int(lda), b, int(ldb), beta,
-              c, int(n));
-}
-
-// Integers never reach BLAS (see gemm); this overload only lets the dispatch compile.
-void blas_gemm(CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, int64_t, int64_t, int64_t, double, const int64_t*,
-               int64_t, const int64_t*, int64_t, double, int64_t*) {
-  TG_ERROR("mm: no BLAS path for int64");
+// Integers never reach BLAS (see gemm); their instance only lets the dispatch compile.
+template <typename T>
+void blas_gemm(blas::Transpose ta, blas::Transpose tb, int64_t m, int64_t n, int64_t k,
+               double alpha, const T* a, int64_t lda, const T* b, int64_t ldb, double beta, T* c) {
+  if constexpr (std::is_same_v<T, float>)
+    blas::sgemm(ta, tb, int(m), int(n), int(k), float(alpha), a, int(lda), b, int(ldb), float(beta),
+                c, int(n));
+  else if constexpr (std::is_same_v<T, double>)
+    blas::dgemm(ta, tb, int(m), int(n), int(k), alpha, a, int(lda), b, int(ldb), beta, c, int(n));
 }
 
 }  // namespace
@@ -334,9 +324,9 @@ void gemm(const Tensor& c, const Tensor& a_in, const Tensor& b_in, double alpha,
     // Integers (int64, as PyTorch allows on CPU) have no BLAS and always take the loops. So do
     // products below about 16^3 multiply-adds, where a BLAS call costs more than the work, and
     // thin ones (one row, one column or an outer product): memory-bound loops that BLAS only
-    // slows down with packing.
-    const bool small =
-        std::is_integral_v<scalar_t> || m * n * k <= 4096 || k <= 1 || m == 1 || n == 1;
+    // slows down with packing. So does every product when no BLAS could be loaded.
+    const bool small = std::is_integral_v<scalar_t> || m * n * k <= 4096 || k <= 1 || m == 1 ||
+                       n == 1 || !blas::available();
     if (k == 0) {
       for (int64_t i = 0; i < m; ++i) init_row<scalar_t>(C + i * n, i, n, scalar_t(beta), add);
       return;
@@ -359,14 +349,14 @@ void gemm(const Tensor& c, const Tensor& a_in, const Tensor& b_in, double alpha,
       b = b_in.contiguous();
       as_blas(b, bv);
     }
-    const auto ta = av.trans ? CblasTrans : CblasNoTrans;
-    const auto tb = bv.trans ? CblasTrans : CblasNoTrans;
+    const auto ta = av.trans ? blas::kTrans : blas::kNoTrans;
+    const auto tb = bv.trans ? blas::kTrans : blas::kNoTrans;
     if constexpr (!std::is_integral_v<scalar_t>)
       blas_gemm(ta, tb, m, n, k, alpha, static_cast<const scalar_t*>(av.data), av.ld,
                 static_cast<const scalar_t*>(bv.data), bv.ld, beta, C);
   });
 }
 
-void set_blas_threads(int n) { openblas_set_num_threads(n); }
+void set_blas_threads(int n) { blas::set_num_threads(n); }
 
 }  // namespace tg::kernels
