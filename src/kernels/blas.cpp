@@ -104,7 +104,10 @@ Library load() {
     lib.info.reason = "no OpenBLAS could be loaded (libopenblas.so.0): tensorgrad's own loops";
     return lib;
   }
-  if (was_loaded) lib.info.reason = "OpenBLAS was loaded before tensorgrad: its own choice";
+  // Already in the process (linked by the program, or preloaded): its kernels were chosen when it
+  // was initialised, which may have been before this load or during it.
+  if (was_loaded)
+    lib.info.reason += "; OpenBLAS was already loaded, its kernels may be its own choice";
   lib.sgemm = reinterpret_cast<sgemm_fn>(dlsym(h, "cblas_sgemm"));
   lib.dgemm = reinterpret_cast<dgemm_fn>(dlsym(h, "cblas_dgemm"));
   lib.set_threads = reinterpret_cast<set_threads_fn>(dlsym(h, "openblas_set_num_threads"));

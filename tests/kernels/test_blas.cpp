@@ -40,10 +40,11 @@ void expect_core_for_this_cpu(const std::string& core) {
   const auto& f = tg::kernels::cpu_features();
   const std::set<std::string> avx512 = {"SkylakeX", "Cooperlake", "SapphireRapids"};
   const std::set<std::string> avx2 = {"Haswell", "Zen", "SkylakeX", "Cooperlake", "SapphireRapids"};
-  if (has_avx512_gemm_subset(f) && f.fma)
+  if (has_avx512_gemm_subset(f) && f.fma) {
     EXPECT_TRUE(avx512.count(core)) << "AVX-512 CPU, OpenBLAS core " << core;
-  else if (f.avx2 && f.fma)
+  } else if (f.avx2 && f.fma) {
     EXPECT_TRUE(avx2.count(core)) << "AVX2 CPU, OpenBLAS core " << core;
+  }
 }
 
 TEST(BlasCore, LoadedKernelsMatchTheCpu) {
@@ -51,7 +52,9 @@ TEST(BlasCore, LoadedKernelsMatchTheCpu) {
   const char* forced = std::getenv("TG_BLAS_CORETYPE");
   if (forced && *forced) GTEST_SKIP() << "TG_BLAS_CORETYPE is set";
   expect_core_for_this_cpu(blas::info().core);
-  if (!blas::info().requested.empty()) EXPECT_EQ(blas::info().core, blas::info().requested);
+  if (!blas::info().requested.empty()) {
+    EXPECT_EQ(blas::info().core, blas::info().requested);
+  }
 }
 
 // Run in a child process by the tests below (a fresh process, since OpenBLAS picks its kernels
@@ -122,7 +125,9 @@ TEST(ShowConfig, NamesFeaturesKernelsAndThreads) {
   EXPECT_NE(s.find("CPU features:"), std::string::npos) << s;
   EXPECT_NE(s.find(blas::info().core), std::string::npos) << s;
   EXPECT_NE(s.find("threads: " + std::to_string(tg::get_num_threads())), std::string::npos) << s;
-  if (tg::kernels::has_avx2()) EXPECT_NE(s.find("avx2"), std::string::npos) << s;
+  if (tg::kernels::has_avx2()) {
+    EXPECT_NE(s.find("avx2"), std::string::npos) << s;
+  }
 }
 
 // Products large enough to go to the BLAS give the same values as a plain loop.
