@@ -144,7 +144,20 @@ measure() {
   # Everything the dynamic loader maps for a program that uses the library (the footprint
   # program): the number of shared libraries and their total size, the library itself included.
   for lib in "${libs[@]}"; do
-    ldd "$bin/footprint_$(suffix "$lib")" | awk '/=> \// { print $3 }' | sort -u > "$raw/$lib.ldd"
+    {
+      ldd "$bin/footprint_$(suffix "$lib")" | awk '/=> \// { print $3 }'
+      # tensorgrad loads OpenBLAS at run time (dlopen), so ldd does not list it: add it and what
+      # it needs, from show_config's account of the file loaded.
+      if [[ $lib == tensorgrad ]]; then
+        local blas
+        blas=$(BENCH_SHOW_CONFIG=1 "$bin/bench_mlp_tg" --benchmark_filter=none 2>&1 |
+          awk -F': ' '/BLAS library/ { print $2 }')
+        if [[ -n $blas ]]; then
+          echo "$blas"
+          ldd "$blas" | awk '/=> \// { print $3 }'
+        fi
+      fi
+    } | xargs -r readlink -f | sort -u > "$raw/$lib.ldd"
     note "$lib.closure $(wc -l < "$raw/$lib.ldd")" \
       "$(xargs -r stat -L -c %s < "$raw/$lib.ldd" | awk '{ s += $1 } END { print s }')"
   done
