@@ -5,6 +5,7 @@
 #pragma once
 
 #ifdef TG_BENCH_LIBTORCH
+#include <ATen/Version.h>
 #include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/linear.h>
@@ -14,8 +15,10 @@
 #include <torch/utils.h>
 namespace bk = torch;
 #define TG_BENCH_BACKEND "libtorch"
+#define TG_BENCH_SHOW_CONFIG at::show_config
 #else
 #include <tensorgrad/tensorgrad.h>
 namespace bk = tg;
 #define TG_BENCH_BACKEND "tensorgrad"
+#define TG_BENCH_SHOW_CONFIG tg::show_config
 #endif

@@ -4,6 +4,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -20,6 +21,8 @@ inline int bench_threads() {
 inline int bench_main(int argc, char** argv) {
   const int threads = bench_threads();
   bk::set_num_threads(threads);
+  // BENCH_SHOW_CONFIG=1: the library's own account of its CPU kernels and threads first.
+  if (std::getenv("BENCH_SHOW_CONFIG")) std::fputs(TG_BENCH_SHOW_CONFIG().c_str(), stderr);
   benchmark::AddCustomContext("backend", TG_BENCH_BACKEND);
   benchmark::AddCustomContext("threads", std::to_string(threads));
   benchmark::Initialize(&argc, argv);

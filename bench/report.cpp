@@ -288,6 +288,7 @@ int main(int argc, char** argv) {
   const Medians tg_mlp2 = medians("tensorgrad", "mlp_2t", "ms", true);
   const Medians torch_mlp2 = medians("libtorch", "mlp_2t", "ms", true);
   const Medians torch_mlp2_passive = medians("libtorch", "mlp_2t_passive", "ms", true);
+  const Medians tg_mlp1_prescott = medians("tensorgrad", "mlp_1t_prescott", "ms", true);
   const Medians tg_elem = medians("tensorgrad", "elementwise", "ms");
   const Medians torch_elem = medians("libtorch", "elementwise", "ms");
 
@@ -346,6 +347,31 @@ int main(int argc, char** argv) {
     r.ratio_is_speed = false;
     rows.push_back(r);
   }
+  // Present where the machine has the cores (run.sh runs them only then).
+  for (int n : {4, 8, 16}) {
+    const std::string t = std::to_string(n);
+    const auto tg_n = lookup(medians("tensorgrad", "mlp_" + t + "t", "ms", true), "mlp_step");
+    if (!tg_n) continue;
+    rows.push_back({"MLP step, " + t + " threads", "MLP " + t + " threads", "ms", tg_n,
+                    lookup(medians("libtorch", "mlp_" + t + "t", "ms", true), "mlp_step"),
+                    Check::None, 0, 2});
+  }
+  {
+    // tensorgrad alone: its time with OpenBLAS's CPU detection defeated over its normal time.
+    const auto normal = lookup(tg_mlp1, "mlp_step");
+    const auto prescott = lookup(tg_mlp1_prescott, "mlp_step");
+    Row r{"MLP step, 1 thread, with OPENBLAS_CORETYPE=Prescott / without",
+          "",
+          "x",
+          normal && prescott && *normal > 0 ? std::optional<double>(*prescott / *normal)
+                                            : std::nullopt,
+          std::nullopt,
+          Check::ValueBelow,
+          1.15,
+          2};
+    r.ratio_is_speed = false;
+    rows.push_back(r);
+  }
   rows.push_back({"Elementwise chain, 4M floats, forward", "elementwise fwd", "ms",
                   lookup(tg_elem, "elementwise_fwd"), lookup(torch_elem, "elementwise_fwd"),
                   Check::None, 0, 2});
@@ -394,6 +420,8 @@ int main(int argc, char** argv) {
   md << "# tensorgrad vs libtorch\n\n";
   if (info.count("date")) md << "Measured " << info.at("date");
   if (info.count("cpu")) md << " on " << info.at("cpu");
+  if (info.count("gemm_kernels"))
+    md << " (tensorgrad's OpenBLAS kernels: " << info.at("gemm_kernels") << ")";
   md << ". Single-thread rows: one thread, pinned to CPU 0 (`taskset -c 0`), median CPU time over "
      << (info.count("reps") ? info.at("reps") : "?")
      << " repetitions; the MLP rows: median wall-clock time, the 2-thread run pinned to CPUs 0 "

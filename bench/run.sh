@@ -7,9 +7,10 @@
 #
 # Speed: every workload runs for one library, then the other, one thread each, pinned to CPU 0;
 # Google Benchmark repeats each REPS times and reports the median. The MLP also runs with two
-# threads on CPUs 0 and 1. Footprint: peak resident memory of a process training WideNet (median
-# of 3), library sizes, and the compile time of bench/client.cpp against each library (median of
-# 3). With RUNS > 1 the whole suite runs that many times and the table shows the median over the
+# threads on CPUs 0 and 1 (and with 4, 8 and 16 where the machine has that many CPUs), and once
+# more for tensorgrad with OPENBLAS_CORETYPE=Prescott (OpenBLAS's CPU detection defeated).
+# Footprint: peak resident memory of a process training WideNet (median of 3), library sizes, and
+# the compile time of bench/client.cpp against each library (median of 3). With RUNS > 1 the whole suite runs that many times and the table shows the median over the
 # runs, which evens out slow drifts in the machine's load better than more repetitions do. The
 # machine should be otherwise idle: the load average is recorded with the results.
 #
@@ -100,6 +101,23 @@ measure() {
     fi
     threads 1
   fi
+  # More threads where the machine has the cores (one core per thread, CPUs 0 to N-1).
+  local n
+  for n in 4 8 16; do
+    [[ $(getconf _NPROCESSORS_ONLN) -ge $n ]] || continue
+    threads $n
+    bench bench_mlp mlp_${n}t "0-$((n - 1))"
+  done
+  threads 1
+  # tensorgrad with OpenBLAS's own CPU detection defeated, as on a processor newer than the
+  # OpenBLAS: the step should take the same time, since tensorgrad picks the kernels itself.
+  echo "  bench_mlp (tensorgrad, OPENBLAS_CORETYPE=Prescott, BENCH_THREADS=1, CPU 0)..." >&2
+  OPENBLAS_CORETYPE=Prescott pin 0 "$bin/bench_mlp_tg" --benchmark_repetitions="$reps" \
+    --benchmark_report_aggregates_only=true \
+    --benchmark_out="$raw/tensorgrad_mlp_1t_prescott.json" --benchmark_out_format=json \
+    > "$raw/tensorgrad_mlp_1t_prescott.console" 2>&1
+  note "gemm_kernels $(BENCH_SHOW_CONFIG=1 "$bin/bench_mlp_tg" \
+    --benchmark_filter=none 2>&1 | awk -F': ' '/GEMM kernels/ { print $2 }' | cut -d' ' -f1)"
 
   # ---- footprint
   echo "peak memory (WideNet, 1847 epochs, 3 runs each)..." >&2
@@ -126,7 +144,20 @@ measure() {
   # Everything the dynamic loader maps for a program that uses the library (the footprint
   # program): the number of shared libraries and their total size, the library itself included.
   for lib in "${libs[@]}"; do
-    ldd "$bin/footprint_$(suffix "$lib")" | awk '/=> \// { print $3 }' | sort -u > "$raw/$lib.ldd"
+    {
+      ldd "$bin/footprint_$(suffix "$lib")" | awk '/=> \// { print $3 }'
+      # tensorgrad loads OpenBLAS at run time (dlopen), so ldd does not list it: add it and what
+      # it needs, from show_config's account of the file loaded.
+      if [[ $lib == tensorgrad ]]; then
+        local blas
+        blas=$(BENCH_SHOW_CONFIG=1 "$bin/bench_mlp_tg" --benchmark_filter=none 2>&1 |
+          awk -F': ' '/BLAS library/ { print $2 }')
+        if [[ -n $blas ]]; then
+          echo "$blas"
+          ldd "$blas" | awk '/=> \// { print $3 }'
+        fi
+      fi
+    } | xargs -r readlink -f | sort -u > "$raw/$lib.ldd"
     note "$lib.closure $(wc -l < "$raw/$lib.ldd")" \
       "$(xargs -r stat -L -c %s < "$raw/$lib.ldd" | awk '{ s += $1 } END { print s }')"
   done

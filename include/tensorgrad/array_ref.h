@@ -21,8 +21,11 @@ class ArrayRef {
   ArrayRef(const T& one) : data_(&one), size_(1) {}  // NOLINT: a single value, as libtorch
   ArrayRef(const std::vector<T>& v) : data_(v.data()), size_(v.size()) {}  // NOLINT
 // A braced list lives until the end of the full expression, which is as long as an argument needs.
+// (The warning is GCC's; clang has none of that name and would warn about the pragma.)
 #pragma GCC diagnostic push
+#if !defined(__clang__)
 #pragma GCC diagnostic ignored "-Winit-list-lifetime"
+#endif
   constexpr ArrayRef(const std::initializer_list<T>& l)  // NOLINT
       : data_(l.begin() == l.end() ? nullptr : l.begin()), size_(l.size()) {}
 #pragma GCC diagnostic pop

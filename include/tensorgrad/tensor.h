@@ -522,8 +522,13 @@ Tensor operator&(const Tensor& a, const Tensor& b);
 Tensor operator|(const Tensor& a, const Tensor& b);
 
 // ---- threads and devices
+// One thread count for tensorgrad's own parallel loops and the BLAS's (default: the physical
+// cores).
 void set_num_threads(int n);
 int get_num_threads();
+// How this build runs on this machine, like torch::show_config(): the CPU features detected, the
+// matrix-product kernels chosen from them, and the thread counts.
+std::string show_config();
 namespace cuda {
 inline bool is_available() { return false; }
 inline int device_count() { return 0; }

@@ -3,17 +3,15 @@
 // those run in our own loops, vectorised for AVX2 and AVX-512 where the CPU has them.
 #include "kernels/gemm.h"
 
-#include <cblas.h>
 #include <immintrin.h>
 
 #include <cmath>
 #include <cstring>
 
+#include "kernels/blas.h"
 #include "kernels/copy.h"
 #include "kernels/dispatch.h"
 #include "kernels/vec_math.h"
-
-extern "C" void openblas_set_num_threads(int);
 
 namespace tg::kernels {
 namespace {
@@ -258,22 +256,23 @@ __attribute__((target("avx2,fma"))) void small_gemv_avx2(float* c, const Tensor&
     return small_gemv_flat_avx2(c, a, b, m, k, alpha, beta, add);
   }
   if (as1 != 1 || bs0 != 1 || k < 8) return small_gemv_flat_avx2(c, a, b, m, k, alpha, beta, add);
-  // Dot products of contiguous rows with b, eight rows at a time.
-  auto finish = [&](int64_t i, __m256 v, int64_t p0) {
-    const float sum = reduce_dot(v, A + i * as0, B, p0, k);
-    c[i] = alpha * sum + gemv_start(c, i, beta, add);
-  };
+  // Dot products of contiguous rows with b, eight rows at a time. (No lambda for the finishing
+  // step: a lambda does not inherit the target attribute, and clang refuses an __m256 argument
+  // in a function compiled without AVX.)
   const int64_t kv = k / 8 * 8;
   int64_t i = 0;
   for (; i + 8 <= m; i += 8) {
     __m256 sums[8];
     dot_rows<8>(sums, A + i * as0, as0, B, kv);
-    for (int r = 0; r < 8; ++r) finish(i + r, sums[r], kv);
+    for (int r = 0; r < 8; ++r) {
+      const float sum = reduce_dot(sums[r], A + (i + r) * as0, B, kv, k);
+      c[i + r] = alpha * sum + gemv_start(c, i + r, beta, add);
+    }
   }
   for (; i < m; ++i) {
     __m256 sum;
     dot_rows<1>(&sum, A + i * as0, as0, B, kv);
-    finish(i, sum, kv);
+    c[i] = alpha * reduce_dot(sum, A + i * as0, B, kv, k) + gemv_start(c, i, beta, add);
   }
 }
 
@@ -295,23 +294,15 @@ void run_small_gemv(T* c, const Tensor& a, const Tensor& b, int64_t m, int64_t k
   small_gemv<T>(c, a, b, m, k, alpha, beta, add);
 }
 
-void blas_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int64_t m, int64_t n, int64_t k,
-               double alpha, const float* a, int64_t lda, const float* b, int64_t ldb, double beta,
-               float* c) {
-  cblas_sgemm(CblasRowMajor, ta, tb, int(m), int(n), int(k), float(alpha), a, int(lda), b, int(ldb),
-              float(beta), c, int(n));
-}
-void blas_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int64_t m, int64_t n, int64_t k,
-               double alpha, const double* a, int64_t lda, const double* b, int64_t ldb,
-               double beta, double* c) {
-  cblas_dgemm(CblasRowMajor, ta, tb, int(m), int(n), int(k), alpha, a, int(lda), b, int(ldb), beta,
-              c, int(n));
-}
-
-// Integers never reach BLAS (see gemm); this overload only lets the dispatch compile.
-void blas_gemm(CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, int64_t, int64_t, int64_t, double, const int64_t*,
-               int64_t, const int64_t*, int64_t, double, int64_t*) {
-  TG_ERROR("mm: no BLAS path for int64");
+// Integers never reach BLAS (see gemm); their instance only lets the dispatch compile.
+template <typename T>
+void blas_gemm(blas::Transpose ta, blas::Transpose tb, int64_t m, int64_t n, int64_t k,
+               double alpha, const T* a, int64_t lda, const T* b, int64_t ldb, double beta, T* c) {
+  if constexpr (std::is_same_v<T, float>)
+    blas::sgemm(ta, tb, int(m), int(n), int(k), float(alpha), a, int(lda), b, int(ldb), float(beta),
+                c, int(n));
+  else if constexpr (std::is_same_v<T, double>)
+    blas::dgemm(ta, tb, int(m), int(n), int(k), alpha, a, int(lda), b, int(ldb), beta, c, int(n));
 }
 
 }  // namespace
@@ -335,9 +326,9 @@ void gemm(const Tensor& c, const Tensor& a_in, const Tensor& b_in, double alpha,
     // Integers (int64, as PyTorch allows on CPU) have no BLAS and always take the loops. So do
     // products below about 16^3 multiply-adds, where a BLAS call costs more than the work, and
     // thin ones (one row, one column or an outer product): memory-bound loops that BLAS only
-    // slows down with packing.
-    const bool small =
-        std::is_integral_v<scalar_t> || m * n * k <= 4096 || k <= 1 || m == 1 || n == 1;
+    // slows down with packing. So does every product when no BLAS could be loaded.
+    const bool small = std::is_integral_v<scalar_t> || m * n * k <= 4096 || k <= 1 || m == 1 ||
+                       n == 1 || !blas::available();
     if (k == 0) {
       for (int64_t i = 0; i < m; ++i) init_row<scalar_t>(C + i * n, i, n, scalar_t(beta), add);
       return;
@@ -360,14 +351,14 @@ void gemm(const Tensor& c, const Tensor& a_in, const Tensor& b_in, double alpha,
       b = b_in.contiguous();
       as_blas(b, bv);
     }
-    const auto ta = av.trans ? CblasTrans : CblasNoTrans;
-    const auto tb = bv.trans ? CblasTrans : CblasNoTrans;
+    const auto ta = av.trans ? blas::kTrans : blas::kNoTrans;
+    const auto tb = bv.trans ? blas::kTrans : blas::kNoTrans;
     if constexpr (!std::is_integral_v<scalar_t>)
       blas_gemm(ta, tb, m, n, k, alpha, static_cast<const scalar_t*>(av.data), av.ld,
                 static_cast<const scalar_t*>(bv.data), bv.ld, beta, C);
   });
 }
 
-void set_blas_threads(int n) { openblas_set_num_threads(n); }
+void set_blas_threads(int n) { blas::set_num_threads(n); }
 
 }  // namespace tg::kernels

@@ -8,12 +8,11 @@
 
 #include <cstdint>
 
+#include "kernels/cpu.h"
 #include "kernels/unary.h"
 
 namespace tg::kernels {
 
-bool has_avx2();
-bool has_avx512();
 // tanh over all n floats: tanh_vec.h's kernel with 8 lanes (needs has_avx2()), or the
 // per-interval polynomials of vec_math_avx512.cpp with 16 (has_avx512()).
 void vec_tanh_f32_avx2(float* out, const float* in, int64_t n);

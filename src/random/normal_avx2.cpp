@@ -1,7 +1,7 @@
 // The float32 Box-Muller block of PyTorch's normal_fill_16_AVX2 with AVX2/FMA intrinsics: the
 // Cephes log and sincos of avx_mathfun.h, with an explicit _mm256_fmadd_ps wherever PyTorch's
 // binary fuses a multiply-add. Compiled with -mavx2 -mfma (file name *_avx2.cpp); called only after
-// cpu_has_avx2_fma() said yes. Gives the same bits as normal_block16_portable in rng_kernels.cpp.
+// kernels::has_avx2() said yes. Gives the same bits as normal_block16_portable in rng_kernels.cpp.
 //
 // The only mul/add pairs left unfused here are z * 0.5 and e * q2, both exact products, so the
 // compiler's own contraction cannot change a result.

@@ -14,6 +14,8 @@
 #include <cstring>
 #include <utility>
 
+#include "kernels/cpu.h"
+
 namespace tg::rng {
 
 namespace {
@@ -117,22 +119,13 @@ void normal_block16_double(double* data, double mean, double std) {
 }
 
 void normal_block16_float(float* data, float mean, float std) {
-  if (!force_portable_flag() && cpu_has_avx2_fma())
+  if (!force_portable_flag() && kernels::has_avx2())
     normal_block16_avx2(data, mean, std);
   else
     normal_block16_portable(data, mean, std);
 }
 
 }  // namespace
-
-bool cpu_has_avx2_fma() {
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return yes;
-#else
-  return false;
-#endif
-}
 
 bool set_force_portable(bool force) { return std::exchange(force_portable_flag(), force); }
 

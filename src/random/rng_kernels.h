@@ -40,10 +40,9 @@ void normal_fill_vectorized(double* data, int64_t n, double mean, double std, Ge
 // r = sqrt(-2 log(1 - data[j])), t = 6.2831855f * data[j + 8], and log, sin, cos the Cephes
 // polynomials of PyTorch's avx_mathfun.h. Two implementations that give identical bits: portable
 // C++ with std::fma, and AVX2/FMA intrinsics (normal_avx2.cpp; call it only when
-// cpu_has_avx2_fma()).
+// kernels::has_avx2()).
 void normal_block16_portable(float* data, float mean, float std);
 void normal_block16_avx2(float* data, float mean, float std);
-bool cpu_has_avx2_fma();
 // Forces the portable block even where AVX2 is available (for tests); returns the old setting.
 bool set_force_portable(bool force);
 

@@ -7,6 +7,7 @@
 #include <random>
 #include <vector>
 
+#include "kernels/cpu.h"
 #include "random/rng_kernels.h"
 #include "rng_fixture.h"
 #include "tensorgrad/random.h"
@@ -107,7 +108,7 @@ TEST(RngKernels, VectorizedNormalDrawsNPlus16ForARaggedEnd) {
 // The portable C++ block and the AVX2 one must agree on every bit, including at the ends of the
 // input range (u = 0 gives log(1) = 0; u close to 1 gives the largest radius; theta near 2 pi).
 TEST(RngKernels, PortableAndAvx2NormalBlocksAgree) {
-  if (!tg::rng::cpu_has_avx2_fma()) GTEST_SKIP() << "no AVX2/FMA on this CPU";
+  if (!tg::kernels::has_avx2()) GTEST_SKIP() << "no AVX2/FMA on this CPU";
   Generator g(2024);
   const float edge[] = {0.0f,       5.9604645e-08f, 0.5f,   0.25f,    0.75f,       0.99999994f,
                         0.9999999f, 0.125f,         0.875f, 1.0f / 3, 0.70710677f, 0.29289323f};
