@@ -256,22 +256,23 @@ __attribute__((target("avx2,fma"))) void small_gemv_avx2(float* c, const Tensor&
     return small_gemv_flat_avx2(c, a, b, m, k, alpha, beta, add);
   }
   if (as1 != 1 || bs0 != 1 || k < 8) return small_gemv_flat_avx2(c, a, b, m, k, alpha, beta, add);
-  // Dot products of contiguous rows with b, eight rows at a time.
-  auto finish = [&](int64_t i, __m256 v, int64_t p0) {
-    const float sum = reduce_dot(v, A + i * as0, B, p0, k);
-    c[i] = alpha * sum + gemv_start(c, i, beta, add);
-  };
+  // Dot products of contiguous rows with b, eight rows at a time. (No lambda for the finishing
+  // step: a lambda does not inherit the target attribute, and clang refuses an __m256 argument
+  // in a function compiled without AVX.)
   const int64_t kv = k / 8 * 8;
   int64_t i = 0;
   for (; i + 8 <= m; i += 8) {
     __m256 sums[8];
     dot_rows<8>(sums, A + i * as0, as0, B, kv);
-    for (int r = 0; r < 8; ++r) finish(i + r, sums[r], kv);
+    for (int r = 0; r < 8; ++r) {
+      const float sum = reduce_dot(sums[r], A + (i + r) * as0, B, kv, k);
+      c[i + r] = alpha * sum + gemv_start(c, i + r, beta, add);
+    }
   }
   for (; i < m; ++i) {
     __m256 sum;
     dot_rows<1>(&sum, A + i * as0, as0, B, kv);
-    finish(i, sum, kv);
+    c[i] = alpha * reduce_dot(sum, A + i * as0, B, kv, k) + gemv_start(c, i, beta, add);
   }
 }
 
