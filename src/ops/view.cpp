@@ -3,6 +3,7 @@
 #include <numeric>
 
 #include "autograd/function.h"
+#include "core/checked.h"
 #include "kernels/dispatch.h"
 #include "kernels/kernels.h"
 #include "ops/internal.h"
@@ -97,15 +98,22 @@ DimVector infer_shape(IntArrayRef shape, int64_t numel, const char* op, IntArray
   DimVector out(shape);
   int64_t known = 1;
   int64_t infer = -1;
+  bool overflow = false, zero = false;
   for (size_t i = 0; i < out.size(); ++i) {
     if (out[i] == -1) {
       TG_CHECK(infer < 0, op, ": only one dimension can be inferred (shape ", shape, ")");
       infer = static_cast<int64_t>(i);
     } else {
       TG_CHECK(out[i] >= 0, op, ": invalid shape dimension ", out[i], " in ", shape);
-      known *= out[i];
+      zero |= out[i] == 0;
+      overflow |= checked::mul_overflows(known, out[i], &known);
     }
   }
+  // A product past int64 cannot be the input's numel (unless a size is 0); left wrapped, it could
+  // look equal to it.
+  if (zero) known = 0;
+  TG_CHECK(zero || !overflow, op, ": shape '", shape, "' is invalid for input of size ", numel,
+           " (input shape ", in_sizes, ")");
   if (infer >= 0) {
     TG_CHECK(known != 0 && numel % known == 0, op, ": shape '", shape, "' is invalid for input of size ",
              numel, " (input shape ", in_sizes, ")");
@@ -158,8 +166,8 @@ Tensor Tensor::flatten(int64_t start, int64_t end) const {
   if (start == end) return *this;
   DimVector s;
   for (int64_t i = 0; i < start; ++i) s.push_back(size(i));
-  int64_t m = 1;
-  for (int64_t i = start; i <= end; ++i) m *= size(i);
+  // Sizes with a zero among them can multiply past int64 elsewhere.
+  int64_t m = checked::compute_numel(sizes().slice(start, end - start + 1));
   s.push_back(m);
   for (int64_t i = end + 1; i < nd; ++i) s.push_back(size(i));
   return reshape(s);
@@ -254,7 +262,8 @@ Tensor Tensor::expand(IntArrayRef shape) const {
     if (j >= 0) {
       int64_t have = size(j);
       if (want == -1) want = have;
-      TG_CHECK(have == want || have == 1, "expand: the expanded size of the tensor (", want,
+      TG_CHECK(want >= 0 && (have == want || have == 1),
+               "expand: the expanded size of the tensor (", want,
                ") must match the existing size (", have, ") at non-singleton dimension ", i,
                ".  Target sizes: ", shape, ".  Tensor sizes: ", sizes());
       s[i] = want;
@@ -301,8 +310,12 @@ Tensor Tensor::slice(int64_t d, std::optional<int64_t> start_opt, std::optional<
   end = std::clamp<int64_t>(end, start, n);
   DimVector s(sizes()), st(strides());
   int64_t off = impl_->offset + start * st[d];
-  s[d] = (end - start + step - 1) / step;
-  st[d] *= step;
+  s[d] = end == start ? 0 : (end - start - 1) / step + 1;  // ceil, without end - start + step
+  // A step past the dim's extent leaves at most one element, whose stride is never used.
+  if (checked::mul_overflows(st[d], step, &st[d])) {
+    TG_CHECK(s[d] <= 1, "slice: step ", step, " overflows the stride of dimension ", d);
+    st[d] = strides()[d];
+  }
   DimVector in(sizes());
   return make_view_op(*this, s, st, off, "SliceBackward0", [in, d, start, end, step](const Tensor& g) {
     return scatter_into_zeros(
@@ -316,8 +329,8 @@ Tensor Tensor::narrow(int64_t d, int64_t start, int64_t length) const {
   d = wrap_dim(d, dim(), "narrow");
   const int64_t n = size(d);
   if (start < 0) start += n;
-  TG_CHECK(start >= 0 && length >= 0 && start + length <= n, "narrow: start (", start, ") + length (",
-           length, ") exceeds dimension size (", n, ") of shape ", sizes());
+  TG_CHECK(start >= 0 && length >= 0 && length <= n - start, "narrow: start (", start,
+           ") + length (", length, ") exceeds dimension size (", n, ") of shape ", sizes());
   return slice(d, start, start + length, 1);
 }
 
@@ -380,16 +393,17 @@ Tensor Tensor::index_select(int64_t d, const Tensor& index) const {
   Tensor idx = index.reshape({-1}).contiguous();
   const int64_t n = dim() == 0 ? 1 : size(d);
   const int64_t* ip = idx.data_ptr<int64_t>();
+  // Negative indices are refused, as in PyTorch (operator[] wraps them first).
   for (int64_t k = 0; k < idx.numel(); ++k)
-    TG_CHECK(ip[k] >= -n && ip[k] < n, "index_select(): index ", ip[k], " is out of bounds for dimension ",
-             d, " with size ", n);
+    TG_CHECK(ip[k] >= 0 && ip[k] < n, "index_select(): index out of range in self: index ", ip[k],
+             " is out of bounds for dimension ", d, " with size ", n);
   DimVector os(sizes());
   if (dim() > 0) os[d] = idx.numel();
   Tensor out = make_empty(os, scalar_type());
   {
     NoGradGuard guard;
     for (int64_t k = 0; k < idx.numel(); ++k) {
-      int64_t i = ip[k] < 0 ? ip[k] + n : ip[k];
+      const int64_t i = ip[k];
       if (dim() == 0)
         kernels::copy(out, *this);
       else
@@ -421,10 +435,30 @@ Tensor Tensor::operator[](const Tensor& index) const {
   }
   TG_CHECK(index.scalar_type() == kLong, "index: tensors used as indices must be long or bool, got ",
            dtype_name(index.scalar_type()));
-  if (index.dim() <= 1) return index_select(0, index);
+  // Advanced indexing accepts indices in [-n, n); index_select only [0, n), so wrap them here.
+  Tensor flat = index.reshape({-1});
+  {
+    const int64_t n = dim() == 0 ? 1 : size(0);
+    const Tensor c = flat.contiguous();
+    const int64_t* p = c.data_ptr<int64_t>();
+    bool negative = false;
+    for (int64_t k = 0; k < c.numel(); ++k) {
+      TG_CHECK(p[k] >= -n && p[k] < n, "index ", p[k],
+               " is out of bounds for dimension 0 with size ", n);
+      negative |= p[k] < 0;
+    }
+    if (negative) {
+      NoGradGuard guard;
+      flat = c.clone();
+      int64_t* q = flat.data_ptr<int64_t>();
+      for (int64_t k = 0; k < flat.numel(); ++k)
+        if (q[k] < 0) q[k] += n;
+    }
+  }
+  if (index.dim() <= 1) return index_select(0, flat);
   DimVector os(index.sizes());
   for (int64_t i = 1; i < dim(); ++i) os.push_back(size(i));
-  return index_select(0, index.reshape({-1})).reshape(os);
+  return index_select(0, flat).reshape(os);
 }
 
 Tensor cat(TensorList tensors, int64_t d) {
