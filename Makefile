@@ -58,7 +58,8 @@ test-sanitize: deps
 # default generator and module construction from several threads. Any report fails the run.
 # OpenBLAS runs on the calling thread: its own threads are not instrumented, so TSan would not see
 # their synchronisation.
-TSAN_TESTS := tensorgrad_core_tests:ParallelFor.* tensorgrad_data_tests:* \
+# (ParallelFor.WorksInAForkedChild is left out: TSan does not support threads after a fork.)
+TSAN_TESTS := tensorgrad_core_tests:ParallelFor.*:-ParallelFor.WorksInAForkedChild tensorgrad_data_tests:* \
               tensorgrad_adversarial_tests:AdversarialThreads.*
 test-tsan: deps
 	@cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTG_TSAN=ON -DTG_BUILD_EXAMPLES=OFF > /dev/null
