@@ -27,8 +27,8 @@ inline void sgd_range(T* p, const T* g, T* b, int64_t begin, int64_t end, T wd, 
 }
 
 #if defined(__clang__)
-// clang has no optimize attribute; it builds the whole library with -ffp-contract=off instead
-// (CMakeLists.txt), GCC's default in ISO C++ mode.
+// clang has no optimize attribute; it builds this file with -ffp-contract=off instead
+// (CMakeLists.txt).
 #define TG_FP_CONTRACT_OFF_ATTR
 #else
 #define TG_FP_CONTRACT_OFF_ATTR , optimize("fp-contract=off")
