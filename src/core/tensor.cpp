@@ -54,27 +54,28 @@ Tensor make_empty(IntArrayRef sizes, ScalarType dtype) {
   const size_t nd = sizes.size();
   impl->sizes.resize_for_overwrite(nd);
   impl->strides.resize_for_overwrite(nd);
-  // Sizes, contiguous strides and numel in one pass from the innermost dim. Overflow is collected
-  // in flags (one branch after the loop): a stride that overflowed was stored, or the numel did.
-  int64_t numel = 1, stride = 1;
-  bool negative = false, stride_overflow = false, stored_overflow = false, numel_overflow = false;
+  // Sizes and contiguous strides in one pass from the innermost dim, with one checked multiply per
+  // dim: when every size is positive, numel is the last product of the stride chain. A size of 0
+  // or less, or an overflow, takes the slow path below (one branch after the loop).
+  int64_t stride = 1;
+  bool overflow = false, stored_overflow = false, non_positive = false;
   for (size_t i = nd; i-- > 0;) {
     const int64_t s = sizes[i];
-    negative |= s < 0;
+    non_positive |= s <= 0;
     impl->sizes[i] = s;
-    stored_overflow |= stride_overflow;
+    stored_overflow |= overflow;  // a stride that overflowed was stored
     impl->strides[i] = stride;
-    stride_overflow |= checked::mul_overflows(stride, std::max<int64_t>(s, 1), &stride);
-    numel_overflow |= checked::mul_overflows(numel, s, &numel);
+    overflow |= checked::mul_overflows(stride, std::max<int64_t>(s, 1), &stride);
   }
-  int64_t nbytes_signed = 0;
-  if (__builtin_expect(negative || stored_overflow || numel_overflow, 0)) {
+  int64_t numel = stride;
+  if (__builtin_expect(non_positive || overflow, 0)) {
     for (int64_t s : sizes)
       TG_CHECK(s >= 0, "Trying to create tensor with negative dimension ", s, ": ", sizes);
     // A zero size makes numel 0 even where the product of the others overflowed.
     TG_CHECK(!stored_overflow && checked::numel_fits(sizes, &numel),
              "Storage size calculation overflowed with sizes=", sizes);
   }
+  int64_t nbytes_signed = 0;
   TG_CHECK(
       !checked::mul_overflows(numel, static_cast<int64_t>(element_size(dtype)), &nbytes_signed),
       "Storage size calculation overflowed with sizes=", sizes);
