@@ -2,6 +2,11 @@
 # (Debian 12, as root), configure, build, and run.
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
+CLANG_BUILD ?= build-clang
+FUZZ_BUILD ?= build-fuzz
+# Seconds each fuzzing harness runs in `make fuzz`.
+FUZZ_SECONDS ?= 60
 BENCH_BUILD ?= build-bench
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
@@ -9,12 +14,14 @@ CMAKE_FLAGS ?=
 # Debian packages the build, the tests and the tutorial need.
 DEBS := cmake ninja-build g++ pkg-config libopenblas-dev libsleef-dev libgtest-dev \
         nlohmann-json3-dev libgraphviz-dev graphviz libcli11-dev libplplot-dev plplot-driver-cairo
+# Only for `make test-clang` and `make fuzz` (clang 14, its sanitizer and libFuzzer runtimes).
+CLANG_DEBS := clang-14 libclang-rt-14-dev
 # Only for `make bench` (libtorch-dev too, if the comparison with libtorch is wanted).
 BENCH_DEBS := libbenchmark-dev
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build tutorial test test-sanitize bench clean
+.PHONY: all deps configure build tutorial test test-sanitize test-tsan test-clang fuzz bench clean
 
 all: build
 
@@ -41,11 +48,55 @@ tutorial: configure
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer (with float-cast-overflow).
 test-sanitize: deps
 	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTG_SANITIZE=ON -DTG_BUILD_EXAMPLES=OFF > /dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
-	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS)
+	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
+
+# The threaded code under ThreadSanitizer: the thread pool, the DataLoader's workers, and the
+# default generator and module construction from several threads. Any report fails the run.
+# OpenBLAS runs on the calling thread: its own threads are not instrumented, so TSan would not see
+# their synchronisation.
+# (ParallelFor.WorksInAForkedChild is left out: TSan does not support threads after a fork.)
+TSAN_TESTS := tensorgrad_core_tests:ParallelFor.*:-ParallelFor.WorksInAForkedChild tensorgrad_data_tests:* \
+              tensorgrad_adversarial_tests:AdversarialThreads.*
+test-tsan: deps
+	@cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTG_TSAN=ON -DTG_BUILD_EXAMPLES=OFF > /dev/null
+	@cmake --build $(TSAN_BUILD) -j $(JOBS) --target $(foreach t,$(TSAN_TESTS),$(word 1,$(subst :, ,$(t))))
+	@set -e; for t in $(TSAN_TESTS); do \
+	  prog=$${t%%:*}; filter=$${t#*:}; \
+	  echo "== $$prog --gtest_filter=$$filter"; \
+	  TSAN_OPTIONS="halt_on_error=1 abort_on_error=0 exitcode=66 second_deadlock_stack=1" OPENBLAS_NUM_THREADS=1 \
+	    $(TSAN_BUILD)/tests/$$prog --gtest_brief=1 --gtest_filter="$$filter"; \
+	done
+
+# The library and the suite built with clang 14 (the CI's second compiler), warnings as errors.
+# Without the libtorch build of the compat demo: libtorch's headers do not compile with clang 14
+# against GCC 12's standard library (c10::IValue used incomplete in std::vector).
+test-clang:
+	@$(MAKE) --no-print-directory deps DEBS="$(DEBS) $(CLANG_DEBS)"
+	@cmake -S . -B $(CLANG_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++-14 \
+	  -DCMAKE_CXX_FLAGS=-Werror -DTG_BUILD_EXAMPLES=OFF -DTG_COMPAT_LIBTORCH=OFF > /dev/null
+	@cmake --build $(CLANG_BUILD) -j $(JOBS)
+	@cd $(CLANG_BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Each libFuzzer harness of tests/fuzz for FUZZ_SECONDS, from its committed seed corpus (new
+# inputs go to $(FUZZ_BUILD)/corpus/<name>, crashes to $(FUZZ_BUILD)/crash-*). Exits non-zero on
+# a finding.
+fuzz:
+	@$(MAKE) --no-print-directory deps DEBS="$(DEBS) $(CLANG_DEBS)"
+	@cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
+	  -DTG_FUZZ=ON -DTG_BUILD_TESTS=OFF -DTG_BUILD_EXAMPLES=OFF > /dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
+	@set -e; for src in tests/fuzz/fuzz_*.cpp; do \
+	  name=$$(basename $$src .cpp); name=$${name#fuzz_}; \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$name; \
+	  echo "== fuzz_$$name for $(FUZZ_SECONDS) s"; \
+	  $(FUZZ_BUILD)/tests/fuzz/fuzz_$$name -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+	    -rss_limit_mb=4096 -artifact_prefix=$(FUZZ_BUILD)/ -print_final_stats=1 \
+	    $(FUZZ_BUILD)/corpus/$$name tests/fuzz/corpus/$$name; \
+	done
 
 # The benchmark suite against tensorgrad and, when libtorch-dev is installed, libtorch (speed on
 # one pinned core, the MLP on two, peak memory, library size, compile time): writes
@@ -59,4 +110,4 @@ bench:
 	@bench/run.sh $(BENCH_BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) $(TSAN_BUILD) $(CLANG_BUILD) $(FUZZ_BUILD)

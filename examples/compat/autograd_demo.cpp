@@ -140,7 +140,7 @@ void broadcasting_and_reductions() {
   show("reduce.sum_dim1", v.sum({1}));
   show("reduce.mean_keepdim", v.mean({1}, true));
   show("reduce.var", v.var());
-  show("reduce.std_dim0", v.std({0}));
+  show("reduce.std_dim0", v.std(std::vector<int64_t>{0}));
   show("reduce.norm", v.norm());
   show("reduce.prod", v.prod());
   auto [values, indices] = v.max(1);

@@ -21,14 +21,16 @@ class ArrayRef {
   ArrayRef(const T& one) : data_(&one), size_(1) {}  // NOLINT: a single value, as libtorch
   ArrayRef(const std::vector<T>& v) : data_(v.data()), size_(v.size()) {}  // NOLINT
 // A braced list lives until the end of the full expression, which is as long as an argument needs.
-// (The warning is GCC's; clang has none of that name and would warn about the pragma.)
+// (GCC's warning only: clang has no -Winit-list-lifetime and would warn about the pragma.)
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
-#if !defined(__clang__)
 #pragma GCC diagnostic ignored "-Winit-list-lifetime"
 #endif
   constexpr ArrayRef(const std::initializer_list<T>& l)  // NOLINT
       : data_(l.begin() == l.end() ? nullptr : l.begin()), size_(l.size()) {}
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 
   const T* data() const { return data_; }
   size_t size() const { return size_; }

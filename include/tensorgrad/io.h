@@ -49,6 +49,10 @@ void save(const nn::ModuleHolder<M>& module, const std::filesystem::path& path) 
 // Every tensor of the file, in the order of its header, as new tensors (requires_grad false).
 OrderedDict<std::string, Tensor> load(const std::filesystem::path& path);
 
+// load() from bytes in memory (a file read or mapped by the caller, a network message): the same
+// checks, errors naming "safetensors buffer". The bytes are copied; the buffer may go afterwards.
+OrderedDict<std::string, Tensor> load_from_buffer(const void* data, size_t size);
+
 // Copies the file's tensors into the module's existing parameters and buffers (without recording
 // autograd history), matching them by name. The dtype and shape of each must match exactly. With
 // strict (the default), a module tensor missing from the file and a file tensor that the module

@@ -65,6 +65,30 @@ struct CppTypeToScalarType<double> {
   static constexpr ScalarType value = kDouble;
 };
 
+namespace detail {
+// The int64 range as doubles: [-2^63, 2^63). 2^63 itself is exactly representable and does not fit.
+constexpr double kInt64LowAsDouble = -9223372036854775808.0;
+constexpr double kInt64EndAsDouble = 9223372036854775808.0;
+
+// A double converted to int64 as a tensor conversion (to(kLong), copy_) does it: truncation toward
+// zero, and for NaN, infinities and values outside int64's range INT64_MIN, which is what x86-64's
+// cvttsd2si (and so PyTorch's CPU kernels on x86) gives. Defined for every input, where
+// static_cast is undefined behaviour for those.
+inline int64_t double_to_int64(double v) {
+  return v >= kInt64LowAsDouble && v < kInt64EndAsDouble ? static_cast<int64_t>(v) : INT64_MIN;
+}
+
+// PyTorch's report_overflow: "value cannot be converted to type <type> without overflow".
+[[noreturn]] void throw_conversion_overflow(const char* type);
+
+// A double converted to int64 as PyTorch's Scalar::toLong does it (c10::checked_convert): NaN,
+// infinities and values outside int64's range are errors.
+inline int64_t checked_double_to_int64(double v) {
+  if (!(v >= kInt64LowAsDouble && v < kInt64EndAsDouble)) throw_conversion_overflow("int64_t");
+  return static_cast<int64_t>(v);
+}
+}  // namespace detail
+
 // A number passed where a tensor could be: keeps whether it was a bool, an integer or a floating
 // value, since that decides the result type of `int_tensor * 2.5`.
 class Scalar {
@@ -82,9 +106,10 @@ class Scalar {
       i_ = static_cast<int64_t>(v);
       d_ = static_cast<double>(v);
     } else {
+      // Only d_ is read for a floating value; converting it to i_ here would be undefined for NaN,
+      // infinities and magnitudes of 2^63 and more (a diverged loss's item()).
       kind_ = Kind::Float;
       d_ = static_cast<double>(v);
-      i_ = static_cast<int64_t>(v);
     }
   }
   Kind kind() const { return kind_; }
@@ -95,7 +120,9 @@ class Scalar {
   bool isBoolean() const { return kind_ == Kind::Bool; }
   double toDouble() const { return d_; }
   float toFloat() const { return static_cast<float>(d_); }
-  int64_t toLong() const { return kind_ == Kind::Float ? static_cast<int64_t>(d_) : i_; }
+  // Checked as in PyTorch: a floating value that is NaN, infinite or outside int64's range throws
+  // "value cannot be converted to type int64_t without overflow"; others are truncated.
+  int64_t toLong() const { return kind_ == Kind::Float ? detail::checked_double_to_int64(d_) : i_; }
   bool toBool() const { return kind_ == Kind::Float ? d_ != 0.0 : i_ != 0; }
   template <typename T>
   T to() const {

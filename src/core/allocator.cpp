@@ -8,6 +8,7 @@
 // cached blocks when its thread exits; blocks freed after that (by other thread-local or static
 // destructors) go straight back to the system.
 #include <cstdlib>
+#include <limits>
 #include <new>
 #include <vector>
 
@@ -90,13 +91,22 @@ BufferPool& buffer_pool() {
   return p;
 }
 
+// A failed allocation is a tg::Error naming the size (PyTorch's message), not std::bad_alloc: a
+// caller that sized a tensor from untrusted input gets the same kind of error as for a bad shape.
+[[noreturn]] void out_of_memory(size_t nbytes) {
+  TG_ERROR("DefaultCPUAllocator: not enough memory: you tried to allocate ", nbytes, " bytes.");
+}
+
 }  // namespace
 
 void* alloc_buffer(size_t nbytes) {
   if (nbytes == 0) nbytes = 1;
   if (nbytes > kMaxPooled) {
-    void* p = std::aligned_alloc(kAlign, (nbytes + kAlign - 1) / kAlign * kAlign);
-    if (!p) throw std::bad_alloc();
+    // Sizes come checked against int64_t (core/checked.h), so rounding up cannot wrap.
+    void* p = nbytes <= std::numeric_limits<size_t>::max() - kAlign
+                  ? std::aligned_alloc(kAlign, (nbytes + kAlign - 1) / kAlign * kAlign)
+                  : nullptr;
+    if (!p) out_of_memory(nbytes);
     return p;
   }
   const int c = size_class(nbytes);
@@ -107,7 +117,7 @@ void* alloc_buffer(size_t nbytes) {
     return p;
   }
   void* p = std::aligned_alloc(kAlign, size_t(1) << c);
-  if (!p) throw std::bad_alloc();
+  if (!p) out_of_memory(nbytes);
   return p;
 }
 

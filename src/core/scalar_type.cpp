@@ -4,6 +4,12 @@
 
 namespace tg {
 
+namespace detail {
+void throw_conversion_overflow(const char* type) {
+  TG_ERROR("value cannot be converted to type ", type, " without overflow");
+}
+}  // namespace detail
+
 bool is_integral(ScalarType t, bool include_bool) {
   return t == kLong || (include_bool && t == kBool);
 }

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "autograd/function.h"
+#include "core/checked.h"
 #include "core/tensor_impl.h"
 #include "kernels/gemm.h"
 #include "ops/internal.h"
@@ -14,18 +15,18 @@ namespace tg {
 DimVector contiguous_strides(IntArrayRef sizes) {
   DimVector s(sizes.size(), 1);
   int64_t acc = 1;
+  // The product past the outermost dim is never stored, so it may overflow (numel checks it).
+  bool overflow = false, stored_overflow = false;
   for (int64_t i = static_cast<int64_t>(sizes.size()) - 1; i >= 0; --i) {
+    stored_overflow |= overflow;
     s[i] = acc;
-    acc *= std::max<int64_t>(sizes[i], 1);
+    overflow |= checked::mul_overflows(acc, std::max<int64_t>(sizes[i], 1), &acc);
   }
+  TG_CHECK(!stored_overflow, "Storage size calculation overflowed with sizes=", sizes);
   return s;
 }
 
-int64_t numel_of(IntArrayRef sizes) {
-  int64_t n = 1;
-  for (int64_t s : sizes) n *= s;
-  return n;
-}
+int64_t numel_of(IntArrayRef sizes) { return checked::compute_numel(sizes); }
 
 int64_t wrap_dim(int64_t d, int64_t ndim, const char* op) {
   const int64_t n = std::max<int64_t>(ndim, 1);  // a 0-dim tensor accepts dims 0 and -1
@@ -35,16 +36,16 @@ int64_t wrap_dim(int64_t d, int64_t ndim, const char* op) {
 }
 
 void TensorImpl::refresh() {
-  numel = numel_of(sizes);
+  numel = checked::compute_numel(sizes);
   contiguous = true;
   int64_t expected = 1;
   for (int64_t i = static_cast<int64_t>(sizes.size()) - 1; i >= 0; --i) {
     if (sizes[i] == 1) continue;
-    if (strides[i] != expected) {
+    // Past int64 only for an empty tensor (numel is checked above); contiguity is moot there.
+    if (strides[i] != expected || checked::mul_overflows(expected, sizes[i], &expected)) {
       contiguous = false;
       break;
     }
-    expected *= sizes[i];
   }
 }
 
@@ -53,19 +54,34 @@ Tensor make_empty(IntArrayRef sizes, ScalarType dtype) {
   const size_t nd = sizes.size();
   impl->sizes.resize_for_overwrite(nd);
   impl->strides.resize_for_overwrite(nd);
-  // Sizes, contiguous strides and numel in one pass from the innermost dim.
-  int64_t numel = 1, stride = 1;
+  // Sizes and contiguous strides in one pass from the innermost dim, with one checked multiply per
+  // dim: when every size is positive, numel is the last product of the stride chain. A size of 0
+  // or less, or an overflow, takes the slow path below (one branch after the loop).
+  int64_t stride = 1;
+  bool overflow = false, stored_overflow = false, non_positive = false;
   for (size_t i = nd; i-- > 0;) {
     const int64_t s = sizes[i];
-    TG_CHECK(s >= 0, "empty: negative dimension ", s, " in shape ", sizes);
+    non_positive |= s <= 0;
     impl->sizes[i] = s;
+    stored_overflow |= overflow;  // a stride that overflowed was stored
     impl->strides[i] = stride;
-    stride *= std::max<int64_t>(s, 1);
-    numel *= s;
+    overflow |= checked::mul_overflows(stride, std::max<int64_t>(s, 1), &stride);
   }
+  int64_t numel = stride;
+  if (__builtin_expect(non_positive || overflow, 0)) {
+    for (int64_t s : sizes)
+      TG_CHECK(s >= 0, "Trying to create tensor with negative dimension ", s, ": ", sizes);
+    // A zero size makes numel 0 even where the product of the others overflowed.
+    TG_CHECK(!stored_overflow && checked::numel_fits(sizes, &numel),
+             "Storage size calculation overflowed with sizes=", sizes);
+  }
+  int64_t nbytes_signed = 0;
+  TG_CHECK(
+      !checked::mul_overflows(numel, static_cast<int64_t>(element_size(dtype)), &nbytes_signed),
+      "Storage size calculation overflowed with sizes=", sizes);
   impl->dtype = dtype;
   impl->numel = numel;
-  const size_t nbytes = static_cast<size_t>(numel) * element_size(dtype);
+  const auto nbytes = static_cast<size_t>(nbytes_signed);
   if (nbytes <= InlineStorage::kCapacity)
     impl->storage = make_pooled<InlineStorage>(nbytes);
   else

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "data/sampling.h"
+#include "random/guard.h"
 #include "tensorgrad/data.h"
 
 namespace tg::data {
@@ -21,7 +22,11 @@ std::vector<int64_t> random_sampler_order(int64_t n, Generator* gen) {
   TG_CHECK(n > 0, "RandomSampler: num_samples should be a positive integer value, but got ", n);
   Tensor perm;
   if (gen == nullptr) {
-    Generator seeded(static_cast<uint64_t>(random_int64(default_generator())));
+    const int64_t seed = [] {
+      rng::GeneratorGuard guard(nullptr);
+      return random_int64(guard.get());
+    }();
+    Generator seeded(static_cast<uint64_t>(seed));
     perm = randperm(n, &seeded);
   } else {
     perm = randperm(n, gen);
@@ -196,8 +201,8 @@ DataLoader::Iterator DataLoader::begin() {
   TG_CHECK(!options_.shuffle() || epoch->n > 0,
            "DataLoader: cannot shuffle an empty dataset (num_samples=0)");
   // _BaseDataLoaderIter.__init__: the base seed for workers, drawn even when unused.
-  Generator& gen = options_.generator() ? *options_.generator() : default_generator();
-  (void)detail::random_int64(gen);
+  rng::GeneratorGuard guard(options_.generator());
+  (void)detail::random_int64(guard.get());
   return Iterator(std::move(epoch));
 }
 

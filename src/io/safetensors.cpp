@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/checked.h"
 #include "tensorgrad/autograd.h"
 #include "tensorgrad/io.h"
 
@@ -36,10 +37,114 @@ using Json = nlohmann::ordered_json;
 
 constexpr uint64_t kMaxHeaderBytes = 100'000'000;  // the reference implementation's limit
 constexpr const char* kMetadataKey = "__metadata__";
+// Nesting limit of the JSON header (serde_json's, which the reference reader uses). A valid
+// header nests 3 deep; the limit bounds every recursive walk of the parsed value (copies, dump).
+constexpr int kMaxJsonDepth = 128;
+// Values quoted in error messages are cut to this many characters.
+constexpr size_t kMaxQuotedChars = 200;
+
+// What an error names: the file, or "safetensors buffer" for load_from_buffer.
+struct Origin {
+  Origin(const fs::path& path) : text("safetensors file '" + path.string() + "'") {}  // NOLINT
+  explicit Origin(std::string t) : text(std::move(t)) {}
+  std::string text;
+};
 
 template <typename... Args>
-[[noreturn]] void fail(const fs::path& path, const Args&... args) {
-  throw Error(detail::concat("safetensors file '", path.string(), "': ", args...));
+[[noreturn]] void fail(const Origin& origin, const Args&... args) {
+  throw Error(detail::concat(origin.text, ": ", args...));
+}
+
+// A JSON value for an error message: at most kMaxQuotedChars characters, so a hostile header
+// cannot make the message itself huge (the depth is already bounded by check_json_depth).
+std::string quote(const Json& v) {
+  std::string s = v.dump();
+  if (s.size() > kMaxQuotedChars) s = s.substr(0, kMaxQuotedChars) + "...";
+  return s;
+}
+
+// The bytes of a safetensors file, wherever they are: reads at an offset, checked by the caller
+// against size().
+class Source {
+ public:
+  virtual ~Source() = default;
+  virtual uint64_t size() const = 0;
+  virtual void read(uint64_t offset, void* dst, uint64_t n) = 0;
+  virtual const Origin& origin() const = 0;
+};
+
+class FileSource final : public Source {
+ public:
+  explicit FileSource(const fs::path& path) : origin_(path) {
+    std::error_code ec;
+    const auto status = fs::status(path, ec);
+    if (!fs::exists(status)) fail(origin_, "no such file");
+    if (!fs::is_regular_file(status)) fail(origin_, "not a regular file");
+    size_ = fs::file_size(path, ec);
+    if (ec) fail(origin_, "cannot determine its size: ", ec.message());
+    file_.open(path, std::ios::binary);
+    if (!file_) fail(origin_, "cannot open for reading: ", std::strerror(errno));
+  }
+  uint64_t size() const override { return size_; }
+  void read(uint64_t offset, void* dst, uint64_t n) override {
+    file_.seekg(static_cast<std::streamoff>(offset));
+    file_.read(static_cast<char*>(dst), static_cast<std::streamsize>(n));
+    if (!file_) fail(origin_, "read error at byte ", offset);
+  }
+  const Origin& origin() const override { return origin_; }
+
+ private:
+  Origin origin_;
+  std::ifstream file_;
+  uint64_t size_ = 0;
+};
+
+class BufferSource final : public Source {
+ public:
+  BufferSource(const void* data, size_t size)
+      : origin_(std::string("safetensors buffer")),
+        data_(static_cast<const char*>(data)),
+        size_(size) {
+    if (data_ == nullptr && size_ != 0) fail(origin_, "null data pointer with size ", size_);
+  }
+  uint64_t size() const override { return size_; }
+  void read(uint64_t offset, void* dst, uint64_t n) override {
+    if (offset > size_ || n > size_ - offset)
+      fail(origin_, "read of ", n, " bytes at ", offset, " is past the end (", size_, " bytes)");
+    if (n > 0) std::memcpy(dst, data_ + offset, n);
+  }
+  const Origin& origin() const override { return origin_; }
+
+ private:
+  Origin origin_;
+  const char* data_;
+  uint64_t size_;
+};
+
+// The deepest nesting of arrays and objects in a JSON text, outside strings: checked before the
+// text is parsed, so that no later walk of the value can run out of stack.
+void check_json_depth(const Origin& origin, const std::string& text) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > kMaxJsonDepth)
+        fail(origin, "corrupt header: JSON nested more than ", kMaxJsonDepth,
+             " levels deep (at byte ", i, " of the header)");
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
 }
 
 // ---- dtypes
@@ -127,17 +232,17 @@ uint64_t read_u64_le(const unsigned char* p) {
   return v;
 }
 
-uint64_t json_unsigned(const fs::path& path, const std::string& name, const char* field,
+uint64_t json_unsigned(const Origin& path, const std::string& name, const char* field,
                        const Json& v) {
   if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<int64_t>() >= 0))
-    fail(path, "tensor '", name, "': ", field, " must hold non-negative integers, got ", v.dump());
+    fail(path, "tensor '", name, "': ", field, " must hold non-negative integers, got ", quote(v));
   return v.get<uint64_t>();
 }
 
-Entry parse_entry(const fs::path& path, const std::string& name, const Json& info) {
+Entry parse_entry(const Origin& path, const std::string& name, const Json& info) {
   if (!info.is_object())
     fail(path, "tensor '", name, "': expected an object with dtype, shape and data_offsets, got ",
-         info.dump());
+         quote(info));
   Entry e;
   e.name = name;
   for (const char* field : {"dtype", "shape", "data_offsets"})
@@ -145,7 +250,7 @@ Entry parse_entry(const fs::path& path, const std::string& name, const Json& inf
 
   const Json& dtype = info["dtype"];
   if (!dtype.is_string())
-    fail(path, "tensor '", name, "': dtype must be a string, got ", dtype.dump());
+    fail(path, "tensor '", name, "': dtype must be a string, got ", quote(dtype));
   const auto dtype_name = dtype.get<std::string>();
   if (!parse_dtype(dtype_name, &e.dtype)) {
     if (is_other_safetensors_dtype(dtype_name))
@@ -157,33 +262,31 @@ Entry parse_entry(const fs::path& path, const std::string& name, const Json& inf
 
   const Json& shape = info["shape"];
   if (!shape.is_array())
-    fail(path, "tensor '", name, "': shape must be an array, got ", shape.dump());
-  uint64_t numel = 1;
-  bool overflow = false;
+    fail(path, "tensor '", name, "': shape must be an array, got ", quote(shape));
   for (const Json& d : shape) {
     const uint64_t size = json_unsigned(path, name, "shape", d);
     if (size > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
       fail(path, "tensor '", name, "': dimension ", size, " is too large");
     e.shape.push_back(static_cast<int64_t>(size));
-    if (size != 0 && numel > std::numeric_limits<uint64_t>::max() / size) overflow = true;
-    numel *= size;
   }
 
   const Json& offsets = info["data_offsets"];
   if (!offsets.is_array() || offsets.size() != 2)
-    fail(path, "tensor '", name, "': data_offsets must be [begin, end], got ", offsets.dump());
+    fail(path, "tensor '", name, "': data_offsets must be [begin, end], got ", quote(offsets));
   e.begin = json_unsigned(path, name, "data_offsets", offsets[0]);
   e.end = json_unsigned(path, name, "data_offsets", offsets[1]);
   if (e.end < e.begin)
     fail(path, "tensor '", name, "': data_offsets [", e.begin, ", ", e.end,
          "] end before they begin");
 
-  const uint64_t esize = element_size(e.dtype);
-  // An all-zero-size tensor holds no bytes whatever the other dimensions say.
-  const bool empty = std::find(e.shape.begin(), e.shape.end(), 0) != e.shape.end();
-  if (!empty && (overflow || numel > std::numeric_limits<uint64_t>::max() / esize))
-    fail(path, "tensor '", name, "': shape ", shape_str(e.shape), " is too large");
-  const uint64_t nbytes = empty ? 0 : numel * esize;
+  // The tensor's byte count as empty() will compute it (a zero size makes it 0 whatever the other
+  // sizes are); a shape past int64 is refused here, before anything is allocated.
+  int64_t numel = 0, nbytes_signed = 0;
+  if (!checked::numel_fits(IntArrayRef(e.shape), &numel) ||
+      checked::mul_overflows(numel, static_cast<int64_t>(element_size(e.dtype)), &nbytes_signed))
+    fail(path, "tensor '", name, "': shape ", shape_str(e.shape),
+         " is too large (invalid size, possible overflow?)");
+  const auto nbytes = static_cast<uint64_t>(nbytes_signed);
   if (e.end - e.begin != nbytes)
     fail(path, "tensor '", name, "': data_offsets [", e.begin, ", ", e.end, "] span ",
          e.end - e.begin, " bytes, but dtype ", dtype_name, " and shape ", shape_str(e.shape),
@@ -191,22 +294,14 @@ Entry parse_entry(const fs::path& path, const std::string& name, const Json& inf
   return e;
 }
 
-Header read_header(std::ifstream& file, const fs::path& path) {
-  std::error_code ec;
-  const auto status = fs::status(path, ec);
-  if (!fs::exists(status)) fail(path, "no such file");
-  if (!fs::is_regular_file(status)) fail(path, "not a regular file");
-  const uint64_t file_size = fs::file_size(path, ec);
-  if (ec) fail(path, "cannot determine its size: ", ec.message());
-  file.open(path, std::ios::binary);
-  if (!file) fail(path, "cannot open for reading: ", std::strerror(errno));
-
+Header read_header(Source& src) {
+  const Origin& path = src.origin();
+  const uint64_t file_size = src.size();
   if (file_size < 8)
     fail(path, "truncated: the file has ", file_size,
          " bytes, fewer than the 8-byte header length that starts a safetensors file");
   unsigned char len_bytes[8];
-  file.read(reinterpret_cast<char*>(len_bytes), 8);
-  if (!file) fail(path, "read error in the header length");
+  src.read(0, len_bytes, 8);
   const uint64_t n = read_u64_le(len_bytes);
   if (n > file_size - 8)
     fail(path, "header length ", n, " is larger than the file (", file_size,
@@ -216,8 +311,7 @@ Header read_header(std::ifstream& file, const fs::path& path) {
   if (n == 0) fail(path, "the header is empty");
 
   std::string text(n, '\0');
-  file.read(text.data(), static_cast<std::streamsize>(n));
-  if (!file) fail(path, "read error in the header");
+  src.read(8, text.data(), n);
   if (text[0] != '{')
     fail(path, "corrupt header: it must be a JSON object starting with '{' (the first byte is 0x",
          std::hex, static_cast<int>(static_cast<unsigned char>(text[0])), ")");
@@ -233,6 +327,12 @@ Header read_header(std::ifstream& file, const fs::path& path) {
     }
     return true;
   };
+  // nlohmann's lexer takes a NUL byte for the end of the input, so "{...}\0garbage" would parse;
+  // the format allows only spaces after the JSON.
+  if (const size_t nul = text.find('\0'); nul != std::string::npos)
+    fail(path, "corrupt header: byte ", nul,
+         " is NUL (the JSON may be followed by space padding only)");
+  check_json_depth(path, text);
   Json header;
   try {
     header = Json::parse(text, on_event);
@@ -288,14 +388,12 @@ Header read_header(std::ifstream& file, const fs::path& path) {
   return h;
 }
 
-Tensor read_tensor(std::ifstream& file, const fs::path& path, const Header& h, const Entry& e) {
+Tensor read_tensor(Source& src, const Header& h, const Entry& e) {
   Tensor t = empty(IntArrayRef(e.shape), TensorOptions(e.dtype));
   const uint64_t nbytes = e.end - e.begin;
   if (nbytes == 0) return t;
-  file.seekg(static_cast<std::streamoff>(h.data_start + e.begin));
   auto* dst = static_cast<char*>(t.data_ptr());
-  file.read(dst, static_cast<std::streamsize>(nbytes));
-  if (!file) fail(path, "read error in the data of tensor '", e.name, "'");
+  src.read(h.data_start + e.begin, dst, nbytes);
   if (e.dtype == kBool) {
     // Any nonzero byte is true; store it as 1 so the bool stays a valid bool.
     auto* b = reinterpret_cast<unsigned char*>(dst);
@@ -388,6 +486,13 @@ OrderedDict<std::string, Tensor> module_state(const nn::Module& module) {
   return state;
 }
 
+OrderedDict<std::string, Tensor> load_all(Source& src) {
+  const Header h = read_header(src);
+  OrderedDict<std::string, Tensor> out("Tensor");
+  for (const Entry& e : h.entries) out.insert(e.name, read_tensor(src, h, e));
+  return out;
+}
+
 }  // namespace
 
 void save(const OrderedDict<std::string, Tensor>& tensors, const fs::path& path) {
@@ -404,16 +509,18 @@ void save(const std::map<std::string, Tensor>& tensors, const fs::path& path) {
 void save(const nn::Module& module, const fs::path& path) { save(module_state(module), path); }
 
 OrderedDict<std::string, Tensor> load(const fs::path& path) {
-  std::ifstream file;
-  const Header h = read_header(file, path);
-  OrderedDict<std::string, Tensor> out("Tensor");
-  for (const Entry& e : h.entries) out.insert(e.name, read_tensor(file, path, h, e));
-  return out;
+  FileSource src(path);
+  return load_all(src);
+}
+
+OrderedDict<std::string, Tensor> load_from_buffer(const void* data, size_t size) {
+  BufferSource src(data, size);
+  return load_all(src);
 }
 
 void load(nn::Module& module, const fs::path& path, bool strict) {
-  std::ifstream file;
-  const Header h = read_header(file, path);
+  FileSource src(path);
+  const Header h = read_header(src);
   OrderedDict<std::string, Tensor> targets = module_state(module);
 
   // Check everything first, and report every problem at once, as load_state_dict does.
@@ -459,7 +566,7 @@ void load(nn::Module& module, const fs::path& path, bool strict) {
   // Read every tensor before touching the module, so a read error changes nothing either.
   std::vector<Tensor> values;
   values.reserve(matched.size());
-  for (const auto& m : matched) values.push_back(read_tensor(file, path, h, *m.first));
+  for (const auto& m : matched) values.push_back(read_tensor(src, h, *m.first));
   NoGradGuard no_grad;
   for (size_t i = 0; i < matched.size(); ++i) matched[i].second.copy_(values[i]);
 }

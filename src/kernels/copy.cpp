@@ -1,11 +1,27 @@
 #include "kernels/copy.h"
 
+#include <cmath>
 #include <cstring>
+#include <limits>
+#include <type_traits>
 
 #include "kernels/dispatch.h"
 #include "kernels/loops.h"
 
 namespace tg::kernels {
+
+namespace {
+// One element of a dtype conversion. Floating to int64 goes through double_to_int64, so NaN,
+// infinities and out-of-range values give INT64_MIN (as on x86 PyTorch) instead of undefined
+// behaviour; every other pair is an ordinary, defined conversion.
+template <typename To, typename From>
+inline To convert(From v) {
+  if constexpr (std::is_same_v<To, int64_t> && std::is_floating_point_v<From>)
+    return detail::double_to_int64(static_cast<double>(v));
+  else
+    return static_cast<To>(v);
+}
+}  // namespace
 
 void copy(const Tensor& dst, const Tensor& src) {
   auto* d = impl_of(dst);
@@ -29,13 +45,20 @@ void copy(const Tensor& dst, const Tensor& src) {
   TG_DISPATCH_ALL(d->dtype, "copy_", [&] {
     using out_t = scalar_t;
     TG_DISPATCH_ALL(s->dtype, "copy_", [&] {
-      unary_loop<out_t, scalar_t>(dst, src, [](scalar_t v) { return static_cast<out_t>(v); });
+      unary_loop<out_t, scalar_t>(dst, src, [](scalar_t v) { return convert<out_t>(v); });
     });
   });
 }
 
 void fill(const Tensor& dst, const Scalar& v) {
   TG_DISPATCH_ALL(impl_of(dst)->dtype, "fill_", [&] {
+    // Checked like PyTorch's fill_ (Scalar::to): an integer tensor refuses a NaN, infinite or
+    // out-of-range value, and a float32 one a finite value beyond float's range.
+    if constexpr (std::is_same_v<scalar_t, float>) {
+      const double d = v.toDouble();
+      if (std::isfinite(d) && std::fabs(d) > std::numeric_limits<float>::max())
+        detail::throw_conversion_overflow("float");
+    }
     const scalar_t value = v.to<scalar_t>();
     auto* impl = impl_of(dst);
     if (impl->contiguous) {

@@ -29,7 +29,15 @@ void arange_fill(const Tensor& t, const Scalar& start, const Scalar& step) {
 void fill_values(const Tensor& t, const std::vector<Scalar>& values) {
   TG_DISPATCH_ALL(impl_of(t)->dtype, "tensor", [&] {
     auto* p = impl_of(t)->data_as<scalar_t>();
-    for (size_t i = 0; i < values.size(); ++i) p[i] = values[i].to<scalar_t>();
+    // As libtorch converts (a double tensor, then to(dtype)): floating values become int64 the
+    // way to(kLong) makes them, defined for NaN and out-of-range values too.
+    for (size_t i = 0; i < values.size(); ++i) {
+      if constexpr (std::is_same_v<scalar_t, int64_t>)
+        p[i] = values[i].isFloatingPoint() ? detail::double_to_int64(values[i].toDouble())
+                                           : values[i].toLong();
+      else
+        p[i] = values[i].to<scalar_t>();
+    }
   });
 }
 

@@ -26,8 +26,22 @@ Geometry around(IntArrayRef sizes, int64_t d) {
 void check_indices(const Tensor& index, int64_t n, int64_t d, const char* op) {
   const int64_t* ip = impl_of(index)->data_as<int64_t>();
   for (int64_t k = 0, m = impl_of(index)->numel; k < m; ++k)
-    TG_CHECK(ip[k] >= -n && ip[k] < n, op, "(): index ", ip[k], " is out of bounds for dimension ",
-             d, " with size ", n);
+    TG_CHECK(ip[k] >= 0 && ip[k] < n, op, "(): index out of range in self: index ", ip[k],
+             " is out of bounds for dimension ", d, " with size ", n);
+}
+
+bool wrap_negative_indices(const Tensor& index, int64_t n) {
+  int64_t* ip = impl_of(index)->data_as<int64_t>();
+  bool negative = false;
+  for (int64_t k = 0, m = impl_of(index)->numel; k < m; ++k) {
+    TG_CHECK(ip[k] >= -n && ip[k] < n, "index ", ip[k], " is out of bounds for dimension 0 with size ",
+             n);
+    if (ip[k] < 0) {
+      ip[k] += n;
+      negative = true;
+    }
+  }
+  return negative;
 }
 
 void index_select(const Tensor& out, const Tensor& in, int64_t d, const Tensor& index) {
@@ -45,7 +59,7 @@ void index_select(const Tensor& out, const Tensor& in, int64_t d, const Tensor& 
   if (run == 0) return;
   for (int64_t o = 0; o < g.outer; ++o)
     for (int64_t k = 0; k < m; ++k) {
-      const int64_t i = ip[k] < 0 ? ip[k] + g.n : ip[k];
+      const int64_t i = ip[k];
       std::memcpy(dst + ((o * m + k) * g.inner) * es, src + ((o * g.n + i) * g.inner) * es, run);
     }
 }
@@ -59,7 +73,7 @@ void index_add(const Tensor& out, int64_t d, const Tensor& index, const Tensor& 
     const scalar_t* s = impl_of(src)->data_as<scalar_t>();
     for (int64_t b = 0; b < g.outer; ++b)
       for (int64_t k = 0; k < m; ++k) {
-        const int64_t i = ip[k] < 0 ? ip[k] + g.n : ip[k];
+        const int64_t i = ip[k];
         scalar_t* dst = o + (b * g.n + i) * g.inner;
         const scalar_t* from = s + (b * m + k) * g.inner;
         for (int64_t j = 0; j < g.inner; ++j) dst[j] += from[j];

@@ -27,17 +27,19 @@ inline void sgd_range(T* p, const T* g, T* b, int64_t begin, int64_t end, T wd, 
   }
 }
 
+#if defined(__clang__)
+// clang has no optimize attribute; it builds this file with -ffp-contract=off instead
+// (CMakeLists.txt).
+#define TG_FP_CONTRACT_OFF_ATTR
+#else
+#define TG_FP_CONTRACT_OFF_ATTR , optimize("fp-contract=off")
+#endif
+
 // float with AVX2 and a true fused multiply-add, which is what mul_add's double arithmetic
 // computes (and what PyTorch's vectorised add with alpha does).
 // fp-contract=off: the compiler must not fuse buf * momentum + d into one rounding, which the
-// separate ops do not do. GCC fuses across statements by default; clang, which has no optimize
-// attribute, fuses only within one expression, and the product and the sum are two statements.
-#if defined(__clang__)
-#define TG_NO_FP_CONTRACT
-#else
-#define TG_NO_FP_CONTRACT optimize("fp-contract=off"),
-#endif
-__attribute__((target("avx2,fma"), TG_NO_FP_CONTRACT flatten)) void sgd_range_avx2(
+// separate ops do not do.
+__attribute__((target("avx2,fma") TG_FP_CONTRACT_OFF_ATTR, flatten)) void sgd_range_avx2(
     float* p, const float* g, float* b, int64_t begin, int64_t end, float wd, bool decay, float m,
     float keep, float step) {
   sgd_range<float>(p, g, b, begin, end, wd, decay, m, keep, step,

@@ -2,9 +2,11 @@
 #include "kernels/factory.h"
 
 #include <cmath>
+#include <limits>
 
 #include "autograd/function.h"
 #include "kernels/copy.h"
+#include "core/checked.h"
 #include "kernels/dispatch.h"
 #include "ops/internal.h"
 
@@ -53,12 +55,40 @@ Tensor arange(const Scalar& start, const Scalar& end, const TensorOptions& o) {
 Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, const TensorOptions& o) {
   const bool any_float = start.isFloatingPoint() || end.isFloatingPoint() || step.isFloatingPoint();
   const ScalarType dt = o.has_dtype() ? o.dtype() : (any_float ? kFloat : kLong);
+  TG_CHECK(dt != kBool, "arange: not implemented for ", dt);
+  // RangeFactories.cpp's checks and size rule, in the order PyTorch makes them. An integral
+  // result converts the bounds first (checked: a NaN, infinite or out-of-range bound is an
+  // error) and counts in integers; the count is done in 128 bits so that no range can wrap.
+  if (is_integral(dt)) {
+    const int64_t s = start.toLong(), e = end.toLong(), st = step.toLong();
+    TG_CHECK(st != 0, "arange: step must be nonzero");
+    TG_CHECK((st > 0 && e >= s) || (st < 0 && e <= s),
+             "arange: upper bound and larger bound inconsistent with step sign (start ", s,
+             ", end ", e, ", step ", st, ")");
+    const __int128 sgn = st > 0 ? 1 : -1;
+    const __int128 size = (__int128{e} - s + st - sgn) / st;
+    TG_CHECK(size >= 0 && size <= std::numeric_limits<int64_t>::max(),
+             "arange: invalid size, possible overflow?");
+    const auto n = static_cast<int64_t>(size);
+    Tensor t = make_empty({n}, dt);
+    auto* p = impl_of(t)->data_as<int64_t>();
+    // Every value lies in [start, end], but i * step alone may not fit: add modulo 2^64.
+    for (int64_t i = 0; i < n; ++i)
+      p[i] = static_cast<int64_t>(static_cast<uint64_t>(s) +
+                                  static_cast<uint64_t>(i) * static_cast<uint64_t>(st));
+    return finish(t, o);
+  }
   const double s = start.toDouble(), e = end.toDouble(), st = step.toDouble();
-  TG_CHECK(st != 0, "arange: step must be nonzero");
+  TG_CHECK(st > 0 || st < 0, "arange: step must be nonzero");  // also refuses a NaN step
+  TG_CHECK(std::isfinite(s) && std::isfinite(e), "arange: unsupported range: ", s, " -> ", e);
   TG_CHECK((st > 0 && e >= s) || (st < 0 && e <= s),
-           "arange: upper bound and larger bound inconsistent with step sign (start ", s, ", end ",
-           e, ", step ", st, ")");
-  const int64_t n = static_cast<int64_t>(std::ceil((e - s) / st));
+           "arange: upper bound and larger bound inconsistent with step sign (start ", s, ", end ", e,
+           ", step ", st, ")");
+  const double size_d = std::ceil((e - s) / st);
+  // 2^63 itself does not convert to int64_t (PyTorch's <= max lets it through).
+  TG_CHECK(size_d >= 0 && size_d < 9223372036854775808.0,
+           "arange: invalid size, possible overflow?");
+  const auto n = static_cast<int64_t>(size_d);
   Tensor t = make_empty({n}, dt);
   kernels::arange_fill(t, start, step);
   return finish(t, o);
@@ -83,14 +113,11 @@ Tensor from_blob(void* data, IntArrayRef sizes, const TensorOptions& o) {
 Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, const TensorOptions& o) {
   TG_CHECK(sizes.size() == strides.size(), "from_blob: sizes ", sizes, " and strides ", strides,
            " differ in length");
-  int64_t extent = 1;
-  for (size_t i = 0; i < sizes.size(); ++i) {
-    TG_CHECK(sizes[i] >= 0 && strides[i] >= 0, "from_blob: bad sizes ", sizes, " or strides ",
-             strides);
-    extent += (sizes[i] - 1) * strides[i];
-  }
+  for (size_t i = 0; i < sizes.size(); ++i)
+    TG_CHECK(sizes[i] >= 0 && strides[i] >= 0, "from_blob: bad sizes ", sizes, " or strides ", strides);
+  const size_t nbytes = checked::storage_bytes(sizes, strides, element_size(o.dtype()));
   auto impl = make_pooled<TensorImpl>();
-  impl->storage = make_pooled<Storage>(data, static_cast<size_t>(extent) * element_size(o.dtype()));
+  impl->storage = make_pooled<Storage>(data, nbytes);
   impl->sizes = sizes;
   impl->strides = strides;
   impl->dtype = o.dtype();

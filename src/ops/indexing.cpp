@@ -58,10 +58,14 @@ Tensor Tensor::operator[](const Tensor& index) const {
   TG_CHECK(index.scalar_type() == kLong,
            "index: tensors used as indices must be long or bool, got ",
            dtype_name(index.scalar_type()));
-  if (index.dim() <= 1) return index_select(0, index);
+  // Advanced indexing accepts indices in [-n, n); index_select only [0, n), so wrap them here (in
+  // a copy: the caller's index is left as it was).
+  Tensor flat = index.reshape({-1}).clone();
+  kernels::wrap_negative_indices(flat, dim() == 0 ? 1 : size(0));
+  if (index.dim() <= 1) return index_select(0, flat);
   DimVector os(index.sizes());
   for (int64_t i = 1; i < dim(); ++i) os.push_back(size(i));
-  return index_select(0, index.reshape({-1})).reshape(os);
+  return index_select(0, flat).reshape(os);
 }
 
 Tensor index_select(const Tensor& x, int64_t d, const Tensor& i) { return x.index_select(d, i); }

@@ -3,6 +3,7 @@
 #include <numeric>
 
 #include "autograd/function.h"
+#include "core/checked.h"
 #include "ops/internal.h"
 
 namespace tg {
@@ -74,15 +75,22 @@ DimVector infer_shape(IntArrayRef shape, int64_t numel, const char* op, IntArray
   DimVector out(shape);
   int64_t known = 1;
   int64_t infer = -1;
+  bool overflow = false, zero = false;
   for (size_t i = 0; i < out.size(); ++i) {
     if (out[i] == -1) {
       TG_CHECK(infer < 0, op, ": only one dimension can be inferred (shape ", shape, ")");
       infer = static_cast<int64_t>(i);
     } else {
       TG_CHECK(out[i] >= 0, op, ": invalid shape dimension ", out[i], " in ", shape);
-      known *= out[i];
+      zero |= out[i] == 0;
+      overflow |= checked::mul_overflows(known, out[i], &known);
     }
   }
+  // A product past int64 cannot be the input's numel (unless a size is 0); left wrapped, it could
+  // look equal to it.
+  if (zero) known = 0;
+  TG_CHECK(zero || !overflow, op, ": shape '", shape, "' is invalid for input of size ", numel,
+           " (input shape ", in_sizes, ")");
   if (infer >= 0) {
     TG_CHECK(known != 0 && numel % known == 0, op, ": shape '", shape,
              "' is invalid for input of size ", numel, " (input shape ", in_sizes, ")");
@@ -137,8 +145,8 @@ Tensor Tensor::flatten(int64_t start, int64_t end) const {
   if (start == end) return *this;
   DimVector s;
   for (int64_t i = 0; i < start; ++i) s.push_back(size(i));
-  int64_t m = 1;
-  for (int64_t i = start; i <= end; ++i) m *= size(i);
+  // Sizes with a zero among them can multiply past int64 elsewhere.
+  int64_t m = checked::compute_numel(sizes().slice(start, end - start + 1));
   s.push_back(m);
   for (int64_t i = end + 1; i < nd; ++i) s.push_back(size(i));
   return reshape(s);
@@ -234,7 +242,8 @@ Tensor Tensor::expand(IntArrayRef shape) const {
     if (j >= 0) {
       int64_t have = size(j);
       if (want == -1) want = have;
-      TG_CHECK(have == want || have == 1, "expand: the expanded size of the tensor (", want,
+      TG_CHECK(want >= 0 && (have == want || have == 1),
+               "expand: the expanded size of the tensor (", want,
                ") must match the existing size (", have, ") at non-singleton dimension ", i,
                ".  Target sizes: ", shape, ".  Tensor sizes: ", sizes());
       s[i] = want;
@@ -282,8 +291,12 @@ Tensor Tensor::slice(int64_t d, std::optional<int64_t> start_opt, std::optional<
   end = std::clamp<int64_t>(end, start, n);
   DimVector s(sizes()), st(strides());
   int64_t off = impl_->offset + start * st[d];
-  s[d] = (end - start + step - 1) / step;
-  st[d] *= step;
+  s[d] = end == start ? 0 : (end - start - 1) / step + 1;  // ceil, without end - start + step
+  // A step past the dim's extent leaves at most one element, whose stride is never used.
+  if (checked::mul_overflows(st[d], step, &st[d])) {
+    TG_CHECK(s[d] <= 1, "slice: step ", step, " overflows the stride of dimension ", d);
+    st[d] = strides()[d];
+  }
   DimVector in(sizes());
   return make_view_op(
       *this, s, st, off, "SliceBackward0", [in, d, start, end, step](const Tensor& g) {
@@ -298,7 +311,7 @@ Tensor Tensor::narrow(int64_t d, int64_t start, int64_t length) const {
   d = wrap_dim(d, dim(), "narrow");
   const int64_t n = size(d);
   if (start < 0) start += n;
-  TG_CHECK(start >= 0 && length >= 0 && start + length <= n, "narrow: start (", start,
+  TG_CHECK(start >= 0 && length >= 0 && length <= n - start, "narrow: start (", start,
            ") + length (", length, ") exceeds dimension size (", n, ") of shape ", sizes());
   return slice(d, start, start + length, 1);
 }

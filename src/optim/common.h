@@ -17,7 +17,7 @@ std::string format_number(double v);
 // options is reported instead of misread.
 template <typename Options>
 const Options& options_as(const OptimizerParamGroup& group, const char* optimizer) {
-  const auto& given = group.options();  // typeid of a named reference: no call inside typeid
+  const auto& given = group.options();  // named first: typeid of a call warns in clang
   const auto* o = dynamic_cast<const Options*>(&given);
   TG_CHECK(o != nullptr, optimizer, ": a param group has options of another optimizer (",
            typeid(given).name(), ")");

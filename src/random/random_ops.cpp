@@ -21,6 +21,7 @@
 #include "autograd/function.h"
 #include "core/tensor_impl.h"
 #include "kernels/copy.h"
+#include "random/guard.h"
 #include "random/rng_kernels.h"
 #include "tensorgrad/random.h"
 #include "tensorgrad/tensor.h"
@@ -28,8 +29,6 @@
 namespace tg {
 
 namespace {
-
-Generator& resolve(Generator* gen) { return gen != nullptr ? *gen : default_generator(); }
 
 bool is_float_type(ScalarType t) { return t == kFloat || t == kDouble; }
 
@@ -207,7 +206,8 @@ Tensor& Tensor::uniform_(double from, double to, Generator* gen) {
   check_no_internal_overlap(*this, "uniform_");
   if (numel() > 0) {
     const bool contiguous = pytorch_contiguous(*this);
-    uniform_fill(*this, from, to, resolve(gen), order_of(*this), contiguous);
+    rng::GeneratorGuard guard(gen);
+    uniform_fill(*this, from, to, guard.get(), order_of(*this), contiguous);
   }
   impl_of(*this)->bump_version();
   record_inplace(*this, "UniformBackward0");
@@ -221,7 +221,8 @@ Tensor& Tensor::normal_(double mean, double std, Generator* gen) {
   check_no_internal_overlap(*this, "normal_");
   if (numel() > 0) {
     const bool contiguous = pytorch_contiguous(*this);
-    normal_fill(*this, mean, std, resolve(gen), order_of(*this), contiguous);
+    rng::GeneratorGuard guard(gen);
+    normal_fill(*this, mean, std, guard.get(), order_of(*this), contiguous);
   }
   impl_of(*this)->bump_version();
   record_inplace(*this, "NormalBackward0");
@@ -237,7 +238,8 @@ Tensor rand(IntArrayRef sizes, const TensorOptions& options) {
 Tensor rand(IntArrayRef sizes, Generator* gen, const TensorOptions& options) {
   check_floating(options.dtype(), sizes, "rand");
   Tensor t = make_empty(sizes, options.dtype());
-  uniform_fill(t, 0.0, 1.0, resolve(gen), row_major_order(t.dim()), true);
+  rng::GeneratorGuard guard(gen);
+  uniform_fill(t, 0.0, 1.0, guard.get(), row_major_order(t.dim()), true);
   return finish(t, options);
 }
 
@@ -248,7 +250,8 @@ Tensor randn(IntArrayRef sizes, const TensorOptions& options) {
 Tensor randn(IntArrayRef sizes, Generator* gen, const TensorOptions& options) {
   check_floating(options.dtype(), sizes, "randn");
   Tensor t = make_empty(sizes, options.dtype());
-  normal_fill(t, 0.0, 1.0, resolve(gen), row_major_order(t.dim()), true);
+  rng::GeneratorGuard guard(gen);
+  normal_fill(t, 0.0, 1.0, guard.get(), row_major_order(t.dim()), true);
   return finish(t, options);
 }
 
@@ -258,7 +261,8 @@ Tensor rand_like(const Tensor& t, const TensorOptions& options) {
   check_floating(dt, t.sizes(), "rand_like");
   Tensor out = make_empty(t.sizes(), dt);
   auto [perm, row_major] = like_layout(t);
-  uniform_fill(out, 0.0, 1.0, default_generator(), perm, row_major);
+  rng::GeneratorGuard guard(nullptr);
+  uniform_fill(out, 0.0, 1.0, guard.get(), perm, row_major);
   return finish(out, options);
 }
 
@@ -270,7 +274,8 @@ Tensor randn_like(const Tensor& t, const TensorOptions& options) {
   auto [perm, row_major] = like_layout(t);
   // PyTorch's result is contiguous exactly when row_major; otherwise normal_ takes the scalar
   // path over the result's memory order.
-  normal_fill(out, 0.0, 1.0, default_generator(), perm, row_major);
+  rng::GeneratorGuard guard(nullptr);
+  normal_fill(out, 0.0, 1.0, guard.get(), perm, row_major);
   return finish(out, options);
 }
 
@@ -321,7 +326,8 @@ Tensor randint(int64_t low, int64_t high, IntArrayRef sizes, const TensorOptions
     TG_CHECK(low >= 0 && high - 1 <= 1, "randint: [", low, ", ", high,
              ") is out of bounds for torch.bool");
   Tensor t = make_empty(sizes, dt);
-  Generator& gen = default_generator();
+  rng::GeneratorGuard guard(nullptr);
+  Generator& gen = guard.get();
   const uint64_t range = static_cast<uint64_t>(high) - static_cast<uint64_t>(low);
   // uniform_int_from_to_distribution: 64-bit draws for ranges of 2^32 or more (not for bool).
   const bool wide = dt != kBool && range >= (uint64_t{1} << 32);
@@ -369,7 +375,8 @@ Tensor randperm(int64_t n, Generator* gen, const TensorOptions& options) {
   TG_CHECK(dt != kDouble || n <= (int64_t{1} << 53) + 1,
            "randperm: n cannot be greater than 2^53+1 for torch.float64, got ", n);
   Tensor t = make_empty({n}, dt);
-  Generator& g = resolve(gen);
+  rng::GeneratorGuard guard(gen);
+  Generator& g = guard.get();
   auto* impl = impl_of(t);
   if (dt == kLong) {
     rng::randperm_fill(impl->data_as<int64_t>(), n, g);
@@ -390,32 +397,27 @@ Tensor randperm(int64_t n, Generator* gen, const TensorOptions& options) {
 
 namespace {
 
-// Scalar::to<T>() as PyTorch converts: integers directly, floating values by a cast.
+// Scalar::to<T>() as PyTorch converts: integers directly, floating values by a cast, checked for
+// int64 (Scalar::toLong refuses NaN, infinities and values outside int64's range).
 template <typename T>
-T scalar_to(const Scalar& s, const char* op) {
-  if constexpr (std::is_same_v<T, int64_t>) {
-    if (s.isFloatingPoint()) {
-      const double v = s.toDouble();
-      TG_CHECK(v >= -9223372036854775808.0 && v < 9223372036854775808.0, op, ": value ", v,
-               " cannot be converted to type int64 without overflow");
-      return static_cast<int64_t>(v);
-    }
+T scalar_to(const Scalar& s) {
+  if constexpr (std::is_same_v<T, int64_t>)
     return s.toLong();
-  } else {
-    if (s.isFloatingPoint()) return static_cast<T>(s.toDouble());
+  else if (s.isFloatingPoint())
+    return static_cast<T>(s.toDouble());
+  else
     return static_cast<T>(s.toLong());
-  }
 }
 
 template <typename T>
 void linspace_typed(const Tensor& t, const Scalar& start, const Scalar& end, int64_t steps) {
   T* out = impl_of(t)->data_as<T>();
-  const T a = scalar_to<T>(start, "linspace");
+  const T a = scalar_to<T>(start);
   if (steps == 1) {
     out[0] = a;  // fill_(start)
     return;
   }
-  const T b = scalar_to<T>(end, "linspace");
+  const T b = scalar_to<T>(end);
   rng::linspace_fill(out, steps, a, b, get_num_threads());
 }
 

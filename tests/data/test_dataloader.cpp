@@ -130,6 +130,7 @@ TEST(TensorDatasetTest, RejectsMismatchedTensors) {
   EXPECT_THROW(TensorDataset(std::vector<Tensor>{}), tg::Error);
   try {
     TensorDataset(tg::ones({3, 2}), tg::ones({4}));
+    ADD_FAILURE() << "no tg::Error was thrown";
   } catch (const tg::Error& e) {
     EXPECT_NE(std::string(e.what()).find("size mismatch"), std::string::npos) << e.what();
   }

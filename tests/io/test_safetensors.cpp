@@ -136,11 +136,11 @@ TEST(Safetensors, AlignsDataLargestTypeFirstAndKeepsHeaderOrder) {
   for (const auto& [k, v] : h.items()) keys.push_back(k);
   EXPECT_EQ(keys, (std::vector<std::string>{"__metadata__", "b", "a", "z", "c", "y"}));
   // I64, then F64, then F32 by name, then BOOL: every tensor aligned to its element size.
-  EXPECT_EQ(h["c"]["data_offsets"], nlohmann::json({0, 8}));
-  EXPECT_EQ(h["z"]["data_offsets"], nlohmann::json({8, 16}));
-  EXPECT_EQ(h["a"]["data_offsets"], nlohmann::json({16, 24}));
-  EXPECT_EQ(h["y"]["data_offsets"], nlohmann::json({24, 36}));
-  EXPECT_EQ(h["b"]["data_offsets"], nlohmann::json({36, 39}));
+  EXPECT_EQ(h["c"]["data_offsets"], nlohmann::ordered_json({0, 8}));
+  EXPECT_EQ(h["z"]["data_offsets"], nlohmann::ordered_json({8, 16}));
+  EXPECT_EQ(h["a"]["data_offsets"], nlohmann::ordered_json({16, 24}));
+  EXPECT_EQ(h["y"]["data_offsets"], nlohmann::ordered_json({24, 36}));
+  EXPECT_EQ(h["b"]["data_offsets"], nlohmann::ordered_json({36, 39}));
   EXPECT_EQ(bytes.size(), 8 + n + 39);
 }
 

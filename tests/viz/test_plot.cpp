@@ -430,6 +430,7 @@ TEST_F(VizPlot, DataErrors) {
   EXPECT_THROW(ax.plot(tg::Tensor(), x), tg::Error);
   try {
     ax.plot({0, 1, 2}, {0, 1});
+    ADD_FAILURE() << "no tg::Error was thrown";
   } catch (const tg::Error& e) {
     EXPECT_NE(std::string(e.what()).find("3"), std::string::npos) << e.what();
   }
