@@ -398,11 +398,11 @@ std::vector<GradCase> cases() {
        FN(tg::nn::functional::mse_loss(x[0], x[1])), true},
       {"mse_loss_sum_bcast", IN(U(r, {5, 2}), U(r, {2})),
        FN(tg::nn::functional::mse_loss(x[0], x[1],
-                                       tg::nn::functional::MSELossFuncOptions(tg::nn::kSum))),
+                                       tg::nn::functional::MSELossFuncOptions(tg::kSum))),
        true},
       {"mse_loss_none", IN(T(r, {3, 4}), U(r, {3, 4})),
        FN(tg::nn::functional::mse_loss(x[0], x[1],
-                                       tg::nn::functional::MSELossFuncOptions(tg::nn::kNone))),
+                                       tg::nn::functional::MSELossFuncOptions(tg::kNone))),
        true},
       // The fused backward ops as ops of their own, with their second order.
       {"tanh_backward", IN(U(r, {2, 3}), U(r, {2, 3}, -0.9, 0.9)),
