@@ -9,8 +9,8 @@
 namespace tg::kernels {
 namespace {
 
-constexpr bool kFloatingOnly_FLOATING = true;
-constexpr bool kFloatingOnly_NUMERIC = false;
+[[maybe_unused]] constexpr bool kFloatingOnly_FLOATING = true;
+[[maybe_unused]] constexpr bool kFloatingOnly_NUMERIC = false;
 
 template <typename T>
 T py_max(T a, T b) {

@@ -12,8 +12,8 @@
 namespace tg::kernels {
 namespace {
 
-constexpr bool kFloatingOnly_FLOATING = true;
-constexpr bool kFloatingOnly_NUMERIC = false;
+[[maybe_unused]] constexpr bool kFloatingOnly_FLOATING = true;
+[[maybe_unused]] constexpr bool kFloatingOnly_NUMERIC = false;
 
 // Calls run(f) with the op's per-element function for element type T. Ops of the FLOATING domain
 // reach here with integer inputs only through a bug in the ops layer (it converts them first).

@@ -18,10 +18,10 @@ using kernels::UnaryOp;
 
 namespace {
 
-constexpr bool kFloatingOnly_FLOATING = true;
-constexpr bool kFloatingOnly_NUMERIC = false;
-constexpr bool kSavesX_INPUT = true, kSavesX_OUTPUT = false, kSavesX_NONE = false;
-constexpr bool kSavesY_INPUT = false, kSavesY_OUTPUT = true, kSavesY_NONE = false;
+[[maybe_unused]] constexpr bool kFloatingOnly_FLOATING = true;
+[[maybe_unused]] constexpr bool kFloatingOnly_NUMERIC = false;
+[[maybe_unused]] constexpr bool kSavesX_INPUT = true, kSavesX_OUTPUT = false, kSavesX_NONE = false;
+[[maybe_unused]] constexpr bool kSavesY_INPUT = false, kSavesY_OUTPUT = true, kSavesY_NONE = false;
 
 // The dtype a unary op computes in: integers become float32 for floating functions.
 ScalarType unary_compute_type(const Tensor& x, bool floating_only) {
