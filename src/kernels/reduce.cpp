@@ -223,7 +223,7 @@ void column_sum_and_dot(const Tensor& sum, const Tensor& dot, const Tensor& g, c
   });
 }
 
-void reduce(ReduceOp op, const Tensor& out, const Tensor& in, const std::vector<bool>& reduce_dim) {
+void reduce(ReduceOp op, const Tensor& out, const Tensor& in, const DimMask& reduce_dim) {
   auto* ii = impl_of(in);
   const int64_t nd = static_cast<int64_t>(ii->sizes.size());
   int64_t outer = 1, inner = 1;

@@ -35,7 +35,11 @@ Tensor unary_forward(UnaryOp op, const Tensor& x, ScalarType ct, const char* nam
            "neg: Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
            "to invert a mask, use the `~` or `logical_not()` operator instead.");
   Tensor out = make_empty(x.sizes(), ct);
-  kernels::unary(op, out, cast_to(x, ct));
+  // Only a conversion needs a new tensor; a copy of the handle would cost two atomic updates.
+  if (x.scalar_type() == ct)
+    kernels::unary(op, out, x);
+  else
+    kernels::unary(op, out, cast_to(x, ct));
   return out;
 }
 

@@ -31,6 +31,7 @@ DimVector infer_size(IntArrayRef a, IntArrayRef b, const char* op) {
 
 ScalarType result_type(const Tensor& a, const Tensor& b) {
   const ScalarType ta = a.scalar_type(), tb = b.scalar_type();
+  if (ta == tb) return ta;  // the common case, whatever the dims
   const bool da = a.dim() > 0, db = b.dim() > 0;
   if (da == db) return promote_types(ta, tb);
   // A zero-dim tensor only changes the result when it is of a higher category.

@@ -15,24 +15,25 @@ namespace tg {
 using autograd::save;
 using autograd::save_output;
 using autograd::tensor_list;
+using kernels::DimMask;
 using kernels::ReduceOp;
 
 namespace {
 
 // Which dims a reduction covers; an empty list means all of them.
-std::vector<bool> dim_mask(IntArrayRef dims, int64_t nd, const char* op) {
-  std::vector<bool> mask(std::max<int64_t>(nd, 0), dims.empty());
+DimMask dim_mask(IntArrayRef dims, int64_t nd, const char* op) {
+  DimMask mask(std::max<int64_t>(nd, 0), dims.empty(), op);
   for (int64_t d : dims) {
     int64_t w = wrap_dim(d, nd, op);
     if (nd == 0) continue;
     TG_CHECK(!mask[w] || dims.empty(), op, ": dim ", w,
              " appears multiple times in the list of dims");
-    mask[w] = true;
+    mask.set(w);
   }
   return mask;
 }
 
-DimVector reduced_shape(IntArrayRef sizes, const std::vector<bool>& mask, bool keepdim) {
+DimVector reduced_shape(IntArrayRef sizes, const DimMask& mask, bool keepdim) {
   DimVector out;
   for (size_t d = 0; d < sizes.size(); ++d) {
     if (!mask[d])
@@ -43,7 +44,7 @@ DimVector reduced_shape(IntArrayRef sizes, const std::vector<bool>& mask, bool k
   return out;
 }
 
-Tensor reduce_forward(ReduceOp op, const Tensor& x, const std::vector<bool>& mask, bool keepdim,
+Tensor reduce_forward(ReduceOp op, const Tensor& x, const DimMask& mask, bool keepdim,
                       ScalarType out_t) {
   Tensor out = make_empty(reduced_shape(x.sizes(), mask, keepdim), out_t);
   if (x.dim() == 0) {
@@ -58,8 +59,7 @@ Tensor reduce_forward(ReduceOp op, const Tensor& x, const std::vector<bool>& mas
 }
 
 // g of a reduced shape, viewed with the reduced dims restored as size 1 (ready to broadcast).
-Tensor unsqueeze_reduced(const Tensor& g, IntArrayRef in_sizes, const std::vector<bool>& mask,
-                         bool keepdim) {
+Tensor unsqueeze_reduced(const Tensor& g, IntArrayRef in_sizes, const DimMask& mask, bool keepdim) {
   if (keepdim || in_sizes.empty()) return g;
   return g.reshape(reduced_shape(in_sizes, mask, true));
 }
@@ -70,7 +70,7 @@ ScalarType sum_type(const Tensor& x, std::optional<ScalarType> dtype) {
   return x.is_floating_point() ? x.scalar_type() : kLong;
 }
 
-int64_t reduced_count(IntArrayRef sizes, const std::vector<bool>& mask) {
+int64_t reduced_count(IntArrayRef sizes, const DimMask& mask) {
   int64_t n = 1;
   for (size_t d = 0; d < sizes.size(); ++d)
     if (mask[d]) n *= sizes[d];
@@ -135,14 +135,14 @@ Tensor mean_impl(const Tensor& x, IntArrayRef dims, bool keepdim, std::optional<
 
 // Gradient that spreads g evenly over the positions equal to the extreme value (PyTorch's
 // rule for max()/min()/amax/amin, so ties share the gradient).
-Tensor distribute_to_ties(const Tensor& g, const Tensor& x, const Tensor& y,
-                          const std::vector<bool>& mask, bool keepdim) {
+Tensor distribute_to_ties(const Tensor& g, const Tensor& x, const Tensor& y, const DimMask& mask,
+                          bool keepdim) {
   Tensor yk = unsqueeze_reduced(y, x.sizes(), mask, keepdim);
   Tensor gk = unsqueeze_reduced(g, x.sizes(), mask, keepdim);
   Tensor is_ext = (x == yk).to(g.scalar_type());
   DimVector dims;
-  for (size_t d = 0; d < mask.size(); ++d)
-    if (mask[d]) dims.push_back(static_cast<int64_t>(d));
+  for (int64_t d = 0; d < mask.size(); ++d)
+    if (mask[d]) dims.push_back(d);
   Tensor count = dims.empty() ? is_ext : is_ext.sum(dims, true);
   return gk * is_ext / count;
 }
@@ -172,8 +172,8 @@ std::tuple<Tensor, Tensor> extreme_dim(const Tensor& x, int64_t d, bool keepdim,
   d = wrap_dim(d, x.dim(), name);
   TG_CHECK(x.dim() == 0 || x.size(d) > 0, name, "(): Expected reduction dim ", d,
            " to have non-zero size (shape ", x.sizes(), ")");
-  std::vector<bool> mask(x.dim(), false);
-  if (x.dim() > 0) mask[d] = true;
+  DimMask mask(x.dim(), false, name);
+  if (x.dim() > 0) mask.set(d);
   Tensor values =
       reduce_forward(is_max ? ReduceOp::Max : ReduceOp::Min, x, mask, keepdim, x.scalar_type());
   Tensor indices =
@@ -217,13 +217,13 @@ Tensor arg_impl(const Tensor& x, std::optional<int64_t> d, bool keepdim, bool is
     TG_CHECK(x.numel() > 0, name,
              "(): Expected reduction dim to be specified for input.numel() == 0.");
     Tensor flat = x.reshape({-1});
-    std::vector<bool> mask{true};
+    DimMask mask(1, true);
     return reduce_forward(is_max ? ReduceOp::ArgMax : ReduceOp::ArgMin, flat, mask, false, kLong);
   }
   int64_t w = wrap_dim(*d, x.dim(), name);
-  std::vector<bool> mask(x.dim(), false);
+  DimMask mask(x.dim(), false, name);
   if (x.dim() > 0) {
-    mask[w] = true;
+    mask.set(w);
     TG_CHECK(x.size(w) > 0, name, "(): Expected reduction dim ", w,
              " to have non-zero size (shape ", x.sizes(), ")");
   }
@@ -231,13 +231,13 @@ Tensor arg_impl(const Tensor& x, std::optional<int64_t> d, bool keepdim, bool is
 }
 
 // For each element, the product of the other elements along the reduced dims (all dims, or one).
-Tensor prod_of_others(const Tensor& x, const std::vector<bool>& mask) {
+Tensor prod_of_others(const Tensor& x, const DimMask& mask) {
   NoGradGuard guard;
   int64_t d = -1;
   int64_t count = 0;
-  for (size_t i = 0; i < mask.size(); ++i)
+  for (int64_t i = 0; i < mask.size(); ++i)
     if (mask[i]) {
-      d = static_cast<int64_t>(i);
+      d = i;
       ++count;
     }
   const bool all = count != 1 || x.dim() <= 1;
@@ -253,13 +253,13 @@ Tensor prod_of_others(const Tensor& x, const std::vector<bool>& mask) {
 Tensor prod_impl(const Tensor& x, std::optional<int64_t> d, bool keepdim,
                  std::optional<ScalarType> dtype) {
   TG_CHECK(x.defined(), "prod: called on an undefined tensor");
-  std::vector<bool> mask;
+  DimMask mask;
   if (d) {
     int64_t w = wrap_dim(*d, x.dim(), "prod");
-    mask.assign(x.dim(), false);
-    if (x.dim() > 0) mask[w] = true;
+    mask = DimMask(x.dim(), false, "prod");
+    if (x.dim() > 0) mask.set(w);
   } else {
-    mask.assign(x.dim(), true);
+    mask = DimMask(x.dim(), true, "prod");
   }
   const ScalarType ot = sum_type(x, dtype);
   Tensor in = x.scalar_type() == ot || !is_floating_point(ot) ? x : x.to(ot);
@@ -297,8 +297,8 @@ Tensor var_impl(const Tensor& x, IntArrayRef dims, bool unbiased, bool keepdim, 
   {
     NoGradGuard guard;
     DimVector ds;
-    for (size_t d = 0; d < mask.size(); ++d)
-      if (mask[d]) ds.push_back(static_cast<int64_t>(d));
+    for (int64_t d = 0; d < mask.size(); ++d)
+      if (mask[d]) ds.push_back(d);
     Tensor m = ds.empty() ? x : x.mean(ds, true);
     Tensor dev = x - m;
     Tensor ss = ds.empty() ? dev * dev : (dev * dev).sum(ds, keepdim);
@@ -312,8 +312,8 @@ Tensor var_impl(const Tensor& x, IntArrayRef dims, bool unbiased, bool keepdim, 
                      [mask, keepdim, n, c, take_sqrt](const tensor_list& g, const tensor_list& s) {
                        const Tensor& x = s[0];
                        DimVector ds;
-                       for (size_t d = 0; d < mask.size(); ++d)
-                         if (mask[d]) ds.push_back(static_cast<int64_t>(d));
+                       for (int64_t d = 0; d < mask.size(); ++d)
+                         if (mask[d]) ds.push_back(d);
                        Tensor m = ds.empty() ? x : x.mean(ds, true);
                        Tensor gk = unsqueeze_reduced(g[0], x.sizes(), mask, keepdim);
                        Tensor scale = (x - m) * (2.0 / (static_cast<double>(n) - c));
@@ -334,8 +334,8 @@ Tensor norm_impl(const Tensor& x, const Scalar& p_s, IntArrayRef dims, bool keep
   const double p = p_s.toDouble();
   auto mask = dim_mask(dims, x.dim(), "norm");
   DimVector ds;
-  for (size_t d = 0; d < mask.size(); ++d)
-    if (mask[d]) ds.push_back(static_cast<int64_t>(d));
+  for (int64_t d = 0; d < mask.size(); ++d)
+    if (mask[d]) ds.push_back(d);
   Tensor out;
   {
     NoGradGuard guard;
@@ -489,7 +489,7 @@ Tensor Tensor::any() const {
     kernels::fill(out, false);
     return out;
   }
-  kernels::reduce(ReduceOp::Any, out, reshape({-1}), {true});
+  kernels::reduce(ReduceOp::Any, out, reshape({-1}), DimMask(1, true));
   return out;
 }
 Tensor Tensor::all() const {
@@ -498,7 +498,7 @@ Tensor Tensor::all() const {
     kernels::fill(out, true);
     return out;
   }
-  kernels::reduce(ReduceOp::All, out, reshape({-1}), {true});
+  kernels::reduce(ReduceOp::All, out, reshape({-1}), DimMask(1, true));
   return out;
 }
 

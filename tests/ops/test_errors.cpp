@@ -104,6 +104,30 @@ TEST(Errors, BroadcastShapeMismatch) {
   EXPECT_TG_ERROR(c * d + a, (Parts{"add", "[2, 3, 4]", "[2, 3]"}), a, c, d);
 }
 
+// Reductions mark their dims in a 64-bit mask, PyTorch's bound: 64 dims work (every bit, the
+// highest included), 65 are refused by name.
+TEST(Errors, ReductionsOverMoreThan64Dims) {
+  tg::DimVector shape64(62, 1);
+  shape64.push_back(2);
+  shape64.push_back(3);
+  Tensor x = tg::arange(6, tg::kDouble).reshape(shape64);
+  EXPECT_EQ(x.sum().item<double>(), 15.0);
+  EXPECT_EQ(x.sum({63}).reshape({-1}).sum().item<double>(), 15.0);
+  EXPECT_EQ(x.sum({63}).dim(), 63);
+  EXPECT_EQ(x.amax({62, 63}, true).item<double>(), 5.0);
+  EXPECT_EQ(x.prod().item<double>(), 0.0);
+  EXPECT_EQ(x.argmax(63).reshape({-1})[1].item<int64_t>(), 2);
+  tg::DimVector shape65(65, 1);
+  Tensor y = tg::ones(shape65, tg::kDouble).requires_grad_(true);
+  const char* msg = "only tensors with up to 64 dims are supported";
+  EXPECT_TG_ERROR(y.sum(), (Parts{"sum", msg}), y);
+  EXPECT_TG_ERROR(y.mean({0}), (Parts{"mean", msg}), y);
+  EXPECT_TG_ERROR(y.amax({1}), (Parts{"amax", msg}), y);
+  EXPECT_TG_ERROR(y.max(0), (Parts{"max", msg}), y);
+  EXPECT_TG_ERROR(y.argmin(2), (Parts{"argmin", msg}), y);
+  EXPECT_TG_ERROR(y.prod(), (Parts{"prod", msg}), y);
+}
+
 TEST(Errors, InPlaceBroadcastMismatch) {
   Tensor y = tg::zeros({2, 3});
   Tensor z = tg::ones({4});
