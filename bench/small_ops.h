@@ -27,88 +27,69 @@ inline bk::Tensor neuron_loss(const bk::Tensor& x, const bk::Tensor& y, const bk
   return (y - bk::tanh(x * w + b)).pow(2).sum();
 }
 
+// Each workload makes its inputs and returns the step to repeat. The benchmarks below time the
+// step; op_instructions.cpp counts the instructions it executes (callgrind), which does not move
+// with the load of a shared machine.
+
 // ---- forward only: the inputs do not require grad, so no graph is recorded
 
-inline void fwd_add(benchmark::State& state) {
-  const bk::Tensor a = input(0.1, 0.9), b = input(1.1, 1.9);
-  for (auto _ : state) benchmark::DoNotOptimize(a + b);
+inline auto make_fwd_add() {
+  return [a = input(0.1, 0.9), b = input(1.1, 1.9)] { benchmark::DoNotOptimize(a + b); };
 }
-
-inline void fwd_mul(benchmark::State& state) {
-  const bk::Tensor a = input(0.1, 0.9), b = input(1.1, 1.9);
-  for (auto _ : state) benchmark::DoNotOptimize(a * b);
+inline auto make_fwd_mul() {
+  return [a = input(0.1, 0.9), b = input(1.1, 1.9)] { benchmark::DoNotOptimize(a * b); };
 }
-
-inline void fwd_mul_scalar(benchmark::State& state) {
-  const bk::Tensor a = input(0.1, 0.9);
-  for (auto _ : state) benchmark::DoNotOptimize(a * 2.5);
+inline auto make_fwd_mul_scalar() {
+  return [a = input(0.1, 0.9)] { benchmark::DoNotOptimize(a * 2.5); };
 }
-
-inline void fwd_tanh(benchmark::State& state) {
-  const bk::Tensor a = input(0.1, 0.9);
-  for (auto _ : state) benchmark::DoNotOptimize(bk::tanh(a));
+inline auto make_fwd_tanh() {
+  return [a = input(0.1, 0.9)] { benchmark::DoNotOptimize(bk::tanh(a)); };
 }
-
-inline void fwd_exp(benchmark::State& state) {
-  const bk::Tensor a = input(0.1, 0.9);
-  for (auto _ : state) benchmark::DoNotOptimize(bk::exp(a));
+inline auto make_fwd_exp() {
+  return [a = input(0.1, 0.9)] { benchmark::DoNotOptimize(bk::exp(a)); };
 }
-
-inline void fwd_sum(benchmark::State& state) {
-  const bk::Tensor a = input(0.1, 0.9);
-  for (auto _ : state) benchmark::DoNotOptimize(a.sum());
+inline auto make_fwd_sum() {
+  return [a = input(0.1, 0.9)] { benchmark::DoNotOptimize(a.sum()); };
 }
-
-inline void fwd_neuron_loss(benchmark::State& state) {
-  const bk::Tensor x = input(-1, 1), y = input(0.1, 0.9), w = input(0.1, 0.9), b = input(-0.5, 0.5);
-  for (auto _ : state) benchmark::DoNotOptimize(neuron_loss(x, y, w, b));
+inline auto make_fwd_neuron_loss() {
+  return [x = input(-1, 1), y = input(0.1, 0.9), w = input(0.1, 0.9), b = input(-0.5, 0.5)] {
+    benchmark::DoNotOptimize(neuron_loss(x, y, w, b));
+  };
 }
 
 // ---- forward and backward: leaves require grad; gradients accumulate into .grad() as in a
 // training loop without zero_grad, which costs both libraries the same in-place add
 
-inline void fwdbwd_add(benchmark::State& state) {
-  const bk::Tensor a = input(0.1, 0.9, true), b = input(1.1, 1.9, true);
-  for (auto _ : state) (a + b).sum().backward();
-  benchmark::DoNotOptimize(a.grad());
+inline auto make_fwdbwd_add() {
+  return [a = input(0.1, 0.9, true), b = input(1.1, 1.9, true)] { (a + b).sum().backward(); };
+}
+inline auto make_fwdbwd_mul() {
+  return [a = input(0.1, 0.9, true), b = input(1.1, 1.9, true)] { (a * b).sum().backward(); };
+}
+inline auto make_fwdbwd_tanh() {
+  return [a = input(0.1, 0.9, true)] { bk::tanh(a).sum().backward(); };
+}
+inline auto make_fwdbwd_exp() {
+  return [a = input(0.1, 0.9, true)] { bk::exp(a).sum().backward(); };
+}
+inline auto make_fwdbwd_neuron_loss() {
+  return [x = input(-1, 1), y = input(0.1, 0.9), w = input(0.1, 0.9, true),
+          b = input(-0.5, 0.5, true)] { neuron_loss(x, y, w, b).backward(); };
 }
 
-inline void fwdbwd_mul(benchmark::State& state) {
-  const bk::Tensor a = input(0.1, 0.9, true), b = input(1.1, 1.9, true);
-  for (auto _ : state) (a * b).sum().backward();
-  benchmark::DoNotOptimize(a.grad());
-}
+// The workloads, in the order of the results table.
+#define SMALL_OPS(X)                                                                              \
+  X(fwd_add)                                                                                      \
+  X(fwd_mul) X(fwd_mul_scalar) X(fwd_tanh) X(fwd_exp) X(fwd_sum) X(fwd_neuron_loss) X(fwdbwd_add) \
+      X(fwdbwd_mul) X(fwdbwd_tanh) X(fwdbwd_exp) X(fwdbwd_neuron_loss)
 
-inline void fwdbwd_tanh(benchmark::State& state) {
-  const bk::Tensor a = input(0.1, 0.9, true);
-  for (auto _ : state) bk::tanh(a).sum().backward();
-  benchmark::DoNotOptimize(a.grad());
-}
-
-inline void fwdbwd_exp(benchmark::State& state) {
-  const bk::Tensor a = input(0.1, 0.9, true);
-  for (auto _ : state) bk::exp(a).sum().backward();
-  benchmark::DoNotOptimize(a.grad());
-}
-
-inline void fwdbwd_neuron_loss(benchmark::State& state) {
-  const bk::Tensor x = input(-1, 1), y = input(0.1, 0.9), w = input(0.1, 0.9, true),
-                   b = input(-0.5, 0.5, true);
-  for (auto _ : state) neuron_loss(x, y, w, b).backward();
-  benchmark::DoNotOptimize(w.grad());
-}
-
-BENCHMARK(fwd_add);
-BENCHMARK(fwd_mul);
-BENCHMARK(fwd_mul_scalar);
-BENCHMARK(fwd_tanh);
-BENCHMARK(fwd_exp);
-BENCHMARK(fwd_sum);
-BENCHMARK(fwd_neuron_loss);
-BENCHMARK(fwdbwd_add);
-BENCHMARK(fwdbwd_mul);
-BENCHMARK(fwdbwd_tanh);
-BENCHMARK(fwdbwd_exp);
-BENCHMARK(fwdbwd_neuron_loss);
+#define SMALL_OPS_BENCHMARK(name)             \
+  inline void name(benchmark::State& state) { \
+    auto step = make_##name();                \
+    for (auto _ : state) step();              \
+  }                                           \
+  BENCHMARK(name);
+SMALL_OPS(SMALL_OPS_BENCHMARK)
+#undef SMALL_OPS_BENCHMARK
 
 }  // namespace small_ops

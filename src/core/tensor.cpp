@@ -52,6 +52,13 @@ void TensorImpl::refresh() {
 Tensor make_empty(IntArrayRef sizes, ScalarType dtype) {
   auto impl = make_pooled<TensorImpl>();
   const size_t nd = sizes.size();
+  if (nd == 0) {
+    // A zero-dim tensor (a wrapped number, a full reduction) has nothing to check.
+    impl->dtype = dtype;
+    impl->numel = 1;
+    impl->storage = make_pooled<InlineStorage>(element_size(dtype));
+    return Tensor(std::move(impl));
+  }
   impl->sizes.resize_for_overwrite(nd);
   impl->strides.resize_for_overwrite(nd);
   // Sizes and contiguous strides in one pass from the innermost dim, with one checked multiply per

@@ -72,4 +72,28 @@ void fill(const Tensor& dst, const Scalar& v) {
   });
 }
 
+void fill_wrapped_number(const Tensor& t, const Scalar& v) {
+  TG_DISPATCH_ALL(impl_of(t)->dtype, "wrapped number", [&] {
+    scalar_t value;
+    if constexpr (std::is_same_v<scalar_t, float>) {
+      // A double beyond float's range rounds as the CPU's conversion rounds it: to the largest
+      // float below half an ulp past it, else to infinity (the conversion itself would be
+      // undefined behaviour in C++). NaN converts as it is.
+      const double d = v.toDouble();
+      constexpr double kMax = std::numeric_limits<float>::max();
+      constexpr double kHalfUlpPastMax = 0x1.ffffffp+127;
+      if (!(std::fabs(d) > kMax))
+        value = static_cast<float>(d);
+      else
+        value =
+            std::copysign(std::fabs(d) < kHalfUlpPastMax ? std::numeric_limits<float>::max()
+                                                         : std::numeric_limits<float>::infinity(),
+                          static_cast<float>(std::signbit(d) ? -1 : 1));
+    } else {
+      value = v.to<scalar_t>();
+    }
+    *impl_of(t)->data_as<scalar_t>() = value;
+  });
+}
+
 }  // namespace tg::kernels

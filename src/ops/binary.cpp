@@ -231,11 +231,13 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   return out;
 }
 
+// where's number operand is checked like a fill (PyTorch refuses where(c, x, 1e300) for a float
+// x), unlike the arithmetic ops' wrapped numbers.
 Tensor where(const Tensor& cond, const Tensor& a, const Scalar& b) {
-  return where(cond, a, wrap_scalar(b, result_type(a, b)));
+  return where(cond, a, full({}, b, result_type(a, b)));
 }
 Tensor where(const Tensor& cond, const Scalar& a, const Tensor& b) {
-  return where(cond, wrap_scalar(a, result_type(b, a)), b);
+  return where(cond, full({}, a, result_type(b, a)), b);
 }
 
 // ---- comparisons

@@ -54,7 +54,7 @@ Tensor cast_to(const Tensor& t, ScalarType dt) {
 
 Tensor wrap_scalar(const Scalar& s, ScalarType dtype) {
   Tensor t = make_empty({}, dtype);
-  kernels::fill(t, s);
+  kernels::fill_wrapped_number(t, s);
   impl_of(t)->wrapped_number = true;
   return t;
 }

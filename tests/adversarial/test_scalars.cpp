@@ -90,6 +90,34 @@ TEST(AdversarialScalars, FullAndFillCheckTheValueAgainstTheDtype) {
   EXPECT_TRUE(tg::full({1}, kNaN, tg::kBool).item<bool>());
 }
 
+// A number operand of an arithmetic op is converted as PyTorch's kernels convert it, not checked
+// like a fill: beyond float's range it rounds to the largest float or to infinity (values
+// printed by PyTorch 1.13), while where() and fill_ still refuse it.
+TEST(AdversarialScalars, NumberOperandsBeyondFloatRange) {
+  const float inf = std::numeric_limits<float>::infinity();
+  const float fmax = std::numeric_limits<float>::max();
+  const double just_over = static_cast<double>(fmax) * (1 + 1e-9);   // rounds down to fmax
+  const double half_ulp_over = static_cast<double>(fmax) + 0x1p103;  // ties to even: inf
+  Tensor ones = tg::ones({3});
+  EXPECT_EQ((ones * 1e300)[0].item<float>(), inf);
+  EXPECT_EQ((ones + 1e300)[1].item<float>(), inf);
+  EXPECT_EQ((ones - 1e300)[2].item<float>(), -inf);
+  EXPECT_EQ((1e300 - ones)[0].item<float>(), inf);
+  EXPECT_EQ((ones / 1e-300)[0].item<float>(), inf);
+  EXPECT_EQ((tg::zeros({3}) + just_over)[0].item<float>(), fmax);
+  EXPECT_EQ((tg::zeros({3}) - just_over)[0].item<float>(), -fmax);
+  EXPECT_EQ((tg::zeros({3}) + half_ulp_over)[0].item<float>(), inf);
+  EXPECT_TRUE(std::isnan((tg::zeros({3}) * 1e300)[0].item<float>()));  // 0 * inf
+  EXPECT_TRUE((ones < 1e300).all().item<bool>());
+  EXPECT_EQ(tg::ones({2}).mul_(1e300)[0].item<float>(), inf);
+  EXPECT_EQ(tg::ones({2}).sub_(-1e300)[1].item<float>(), inf);
+  EXPECT_EQ((ones * 1e300).scalar_type(), tg::kFloat);
+  EXPECT_TG_MESSAGE(tg::where(tg::ones({1}, tg::kBool), 1e300, tg::ones({1})),
+                    "value cannot be converted to type float without overflow");
+  EXPECT_TG_MESSAGE(tg::ones({2}).fill_(1e300),
+                    "value cannot be converted to type float without overflow");
+}
+
 TEST(AdversarialScalars, ArangeRefusesNonFiniteAndHugeRanges) {
   EXPECT_TG_MESSAGE(tg::arange(0, kInf), "arange: unsupported range: 0 -> inf");
   EXPECT_TG_MESSAGE(tg::arange(-kInf, 0), "arange: unsupported range: -inf -> 0");
