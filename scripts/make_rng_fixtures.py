@@ -108,6 +108,18 @@ def make_layout(spec, dtype):
     return t
 
 
+def make_probs(spec):
+    """Values in [lo, hi] from linspace, reshaped, optionally squared and transposed."""
+    dt = DTYPES[spec["dtype"]]
+    n = math.prod(spec["shape"])
+    t = torch.linspace(spec["lo"], spec["hi"], n, dtype=dt).reshape(spec["shape"])
+    if spec.get("square"):
+        t = t * t
+    if spec.get("transpose"):
+        t = t.t()
+    return t
+
+
 class Replay:
     """Runs the steps of a case on torch and fills in their expected outputs."""
 
@@ -157,6 +169,26 @@ class Replay:
 
             r = torch.linspace(arg(step["start"]), arg(step["end"]), step["steps"], dtype=dt)
             torch.set_num_threads(1)
+        elif op in ("bernoulli_", "exponential_", "random_"):
+            if "layout" in step:
+                r = make_layout(step["layout"], dt)
+            else:
+                r = torch.empty(step["sizes"], dtype=dt)
+            if op == "bernoulli_":
+                p = make_probs(step["p"]) if isinstance(step["p"], dict) else step["p"]
+                r.bernoulli_(p, generator=gen)
+            elif op == "exponential_":
+                r.exponential_(step["lambd"], generator=gen)
+            else:
+                r.random_(*step["args"], generator=gen)
+        elif op == "bernoulli":
+            r = torch.bernoulli(make_probs(step["p"]), generator=gen)
+        elif op == "multinomial":
+            r = torch.multinomial(make_probs(step["p"]), step["n"], step["replacement"],
+                                  generator=gen)
+        elif op == "dropout":
+            x = make_probs(step["x"])
+            r = torch.nn.functional.dropout(x, step["p"], training=True)
         elif op == "tutorial":
             # The regression tutorial's data: x in [-1, 1], noise = randn / 4.
             inputs = torch.linspace(-1, 1, 32).reshape(32, 1)
@@ -377,6 +409,74 @@ def int_cases():
     return cases
 
 
+def distribution_cases():
+    cases = []
+    layouts = {"sizes": None, "t_5x7": {"base": [5, 7], "views": [["transpose", 0, 1]]},
+               "slice_rows_8x5": {"base": [8, 5], "views": [["slice", 0, 1, 8, 2]]}}
+
+    def target(lname, sizes):
+        spec = layouts[lname]
+        return {"sizes": sizes} if spec is None else {"layout": spec}
+
+    for seed in (0, 7, 2**32 + 5):
+        for dt in ("float32", "float64", "int64", "bool"):
+            for lname in layouts:
+                for sizes in ([1], [17], [3, 40]) if lname == "sizes" else ([0],):
+                    tag = f"{dt}_{lname}_{'x'.join(map(str, sizes))}_seed{seed}"
+                    for p in (0.0, 0.3, 0.5, 1.0):
+                        cases.append(run_case(f"bernoulli_scalar_{p}_{tag}", seeded(
+                            seed, dict(op="bernoulli_", p=p, dtype=dt, **target(lname, sizes)))))
+                    for args in ([], [10], [-5, 2**40], [3, 2**32], [0, 2]):
+                        if dt == "bool" and args not in ([], [0, 2]):
+                            continue
+                        cases.append(run_case(f"random_{args}_{tag}", seeded(
+                            seed, dict(op="random_", args=args, dtype=dt,
+                                       **target(lname, sizes)))))
+                    if dt in ("float32", "float64"):
+                        for lambd in (1.0, 2.5, 1e-3):
+                            cases.append(run_case(f"exponential_{lambd}_{tag}", seeded(
+                                seed, dict(op="exponential_", lambd=lambd, dtype=dt,
+                                           **target(lname, sizes)))))
+        for pdt in ("float32", "float64"):
+            for shape, tr in (([10], False), ([4, 6], False), ([6, 4], True)):
+                pspec = {"shape": shape, "dtype": pdt, "lo": 0.0, "hi": 1.0, "transpose": tr}
+                tag = f"p{pdt}_{'x'.join(map(str, shape))}{'_t' if tr else ''}_seed{seed}"
+                cases.append(run_case(f"bernoulli_{tag}", seeded(
+                    seed, {"op": "bernoulli", "p": pspec})))
+                out_shape = shape[::-1] if tr else shape
+                for dt in ("float32", "float64", "int64"):
+                    cases.append(run_case(f"bernoulli_tensor_{dt}_{tag}", seeded(
+                        seed, {"op": "bernoulli_", "p": pspec, "dtype": dt,
+                               "sizes": out_shape})))
+            # A row of probabilities broadcast over a [3, 6] target.
+            cases.append(run_case(f"bernoulli_tensor_broadcast_p{pdt}_seed{seed}", seeded(
+                seed, {"op": "bernoulli_", "dtype": "float32", "sizes": [3, 6],
+                       "p": {"shape": [6], "dtype": pdt, "lo": 0.1, "hi": 0.9}})))
+            for shape in ([7], [3, 7], [2, 300]):
+                pspec = {"shape": shape, "dtype": pdt, "lo": 0.0, "hi": 1.0, "square": True}
+                tag = f"p{pdt}_{'x'.join(map(str, shape))}_seed{seed}"
+                for n, repl in ((1, False), (1, True), (3, False), (5, True), (50, True),
+                                (shape[-1], False)):
+                    cases.append(run_case(f"multinomial_{n}_{repl}_{tag}", seeded(
+                        seed, {"op": "multinomial", "p": pspec, "n": n, "replacement": repl})))
+        for dt in ("float32", "float64"):
+            for p in (0.1, 0.5, 0.9):
+                for shape in ([8], [16, 33]):
+                    cases.append(run_case(f"dropout_{p}_{dt}_{'x'.join(map(str, shape))}_{seed}",
+                                          seeded(seed, {"op": "dropout", "p": p, "x": {
+                                              "shape": shape, "dtype": dt, "lo": -1.0,
+                                              "hi": 1.0}})))
+    # An explicit generator leaves the default one alone.
+    cases.append(run_case("bernoulli_generator", seeded(
+        1, {"op": "gen_new", "seed": 99},
+        {"op": "bernoulli_", "p": 0.4, "sizes": [20], "gen": True},
+        {"op": "rand", "sizes": [5]},
+        {"op": "multinomial", "n": 4, "replacement": True, "gen": True,
+         "p": {"shape": [5], "dtype": "float32", "lo": 0.1, "hi": 1.0}},
+        {"op": "rand", "sizes": [5]})))
+    return cases
+
+
 def write(name, cases):
     os.makedirs(OUT_DIR, exist_ok=True)
     path = os.path.join(OUT_DIR, name)
@@ -404,6 +504,7 @@ def main():
     write("layouts.json", layout_cases())
     write("linspace.json", linspace_cases())
     write("int.json", int_cases())
+    write("distributions.json", distribution_cases())
 
 
 if __name__ == "__main__":

@@ -259,6 +259,17 @@ class Tensor {
   Tensor& copy_(const Tensor& src, bool non_blocking = false);
   Tensor& uniform_(double from = 0, double to = 1, Generator* gen = nullptr);
   Tensor& normal_(double mean = 0, double std = 1, Generator* gen = nullptr);
+  // PyTorch's draws for a seed: one per element in memory order (see random_ops.cpp).
+  Tensor& bernoulli_(double p = 0.5, Generator* gen = nullptr);
+  Tensor& bernoulli_(const Tensor& p, Generator* gen = nullptr);
+  Tensor bernoulli(Generator* gen = nullptr) const;  // this tensor holds the probabilities
+  Tensor bernoulli(double p, Generator* gen = nullptr) const;
+  Tensor& exponential_(double lambd = 1, Generator* gen = nullptr);
+  Tensor& random_(Generator* gen = nullptr);
+  Tensor& random_(int64_t to, Generator* gen = nullptr);
+  Tensor& random_(int64_t from, std::optional<int64_t> to, Generator* gen = nullptr);
+  Tensor multinomial(int64_t num_samples, bool replacement = false,
+                     Generator* gen = nullptr) const;
   Tensor clone() const;
   Tensor to(ScalarType t, bool non_blocking = false, bool copy = false) const;
   Tensor to(Device d, ScalarType t, bool non_blocking = false, bool copy = false) const;
@@ -371,6 +382,10 @@ Tensor randint(int64_t low, int64_t high, IntArrayRef sizes, const TensorOptions
 Tensor randint(int64_t high, IntArrayRef sizes, const TensorOptions& options = kLong);
 Tensor randperm(int64_t n, const TensorOptions& options = kLong);
 Tensor randperm(int64_t n, Generator* gen, const TensorOptions& options = kLong);
+Tensor bernoulli(const Tensor& p, Generator* gen = nullptr);
+Tensor bernoulli(const Tensor& self, double p, Generator* gen = nullptr);
+Tensor multinomial(const Tensor& p, int64_t num_samples, bool replacement = false,
+                   Generator* gen = nullptr);
 Tensor empty_like(const Tensor& t, const TensorOptions& options = {});
 Tensor zeros_like(const Tensor& t, const TensorOptions& options = {});
 Tensor ones_like(const Tensor& t, const TensorOptions& options = {});

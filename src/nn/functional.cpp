@@ -41,10 +41,12 @@ Tensor dropout(const Tensor& x, const DropoutFuncOptions& o) {
            o.p());
   if (!o.training() || o.p() == 0) return x;
   if (o.p() == 1) return x * zeros_like(x);
+  // PyTorch's mask: bernoulli_(1 - p) drawn into empty_like(x), divided by 1 - p in x's dtype.
   Tensor keep;
   {
     NoGradGuard guard;
-    keep = (rand(x.sizes(), x.scalar_type()) >= o.p()).to(x.scalar_type()) / (1 - o.p());
+    keep = tg::bernoulli(x, 1 - o.p());
+    keep.div_(1 - o.p());
   }
   return x * keep;
 }

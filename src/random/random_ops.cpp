@@ -21,6 +21,7 @@
 #include "autograd/function.h"
 #include "core/tensor_impl.h"
 #include "kernels/copy.h"
+#include "kernels/sampling.h"
 #include "random/guard.h"
 #include "random/rng_kernels.h"
 #include "tensorgrad/random.h"
@@ -445,6 +446,275 @@ Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps,
     }
   }
   return finish(t, options);
+}
+
+// ---- bernoulli_, exponential_, random_, multinomial
+// PyTorch 1.13's serial CPU kernels (no MKL in Debian's build): one draw per element, in the
+// tensor's memory order, each element's value a function of its draw alone.
+
+namespace {
+
+// Writes value_of(k) (converted to t's dtype) into the k-th element of t in the order perm gives
+// (directly when `direct`, see fill_in_order); by default t's memory order.
+template <typename F>
+void fill_each(const Tensor& t, const std::vector<int64_t>& perm, bool direct, F&& value_of) {
+  auto each = [&](auto* p, int64_t n) {
+    using T = std::remove_pointer_t<decltype(p)>;
+    for (int64_t i = 0; i < n; ++i) p[i] = static_cast<T>(value_of(i));
+  };
+  switch (t.scalar_type()) {
+    case kFloat:
+      fill_in_order<float>(t, perm, direct, each);
+      break;
+    case kDouble:
+      fill_in_order<double>(t, perm, direct, each);
+      break;
+    case kLong:
+      fill_in_order<int64_t>(t, perm, direct, each);
+      break;
+    case kBool:
+      fill_in_order<bool>(t, perm, direct, each);
+      break;
+  }
+}
+template <typename F>
+void fill_each(const Tensor& t, F&& value_of) {
+  fill_each(t, order_of(t), pytorch_contiguous(t), std::forward<F>(value_of));
+}
+
+// The first checks of every in-place random fill.
+void check_random_fill(Tensor& t, const char* op) {
+  TG_CHECK(t.defined(), op, ": called on an undefined tensor");
+  autograd::check_inplace(t, {}, op);
+  check_no_internal_overlap(t, op);
+}
+
+void finish_fill(Tensor& t, const char* node) {
+  impl_of(t)->bump_version();
+  record_inplace(t, node);
+}
+
+// One bernoulli draw per element of `out`, in the order perm gives, against the probabilities p
+// (already of out's shape). A double p draws 53 bits per element and compares in double; any
+// other dtype draws 24 bits and compares in float (bernoulli_distribution<float>).
+void bernoulli_fill(const Tensor& out, const Tensor& p, const std::vector<int64_t>& perm,
+                    bool direct, Generator* gen, const char* op) {
+  TG_CHECK(p.is_floating_point(), op, ": expected a floating-point probability tensor, got ",
+           dtype_name(p.scalar_type()));
+  const bool wide = p.scalar_type() == kDouble;
+  Tensor ordered = ordered_view(p, perm).to(wide ? kDouble : kFloat).contiguous();
+  TG_CHECK(ordered.min().item<double>() >= 0 && ordered.max().item<double>() <= 1, op,
+           ": expected every probability p_in to satisfy p_in >= 0 && p_in <= 1 (p of shape ",
+           p.sizes(), ")");
+  rng::GeneratorGuard guard(gen);
+  Generator& g = guard.get();
+  if (wide) {
+    const double* pp = impl_of(ordered)->data_as<double>();
+    fill_each(out, perm, direct, [&](int64_t i) { return rng::uniform_double(g) < pp[i] ? 1 : 0; });
+  } else {
+    const float* pp = impl_of(ordered)->data_as<float>();
+    fill_each(out, perm, direct, [&](int64_t i) { return rng::uniform_float(g) < pp[i] ? 1 : 0; });
+  }
+}
+
+}  // namespace
+
+Tensor& Tensor::bernoulli_(double p, Generator* gen) {
+  check_random_fill(*this, "bernoulli_");
+  TG_CHECK(p >= 0 && p <= 1, "bernoulli_ expects p to be in [0, 1], but got p=", p);
+  if (numel() > 0) {
+    rng::GeneratorGuard guard(gen);
+    Generator& g = guard.get();
+    fill_each(*this, [&](int64_t) { return rng::uniform_double(g) < p ? 1 : 0; });
+  }
+  finish_fill(*this, "BernoulliBackward2");
+  return *this;
+}
+
+Tensor& Tensor::bernoulli_(const Tensor& p, Generator* gen) {
+  check_random_fill(*this, "bernoulli_");
+  TG_CHECK(p.defined(), "bernoulli_: undefined probability tensor");
+  if (numel() > 0)
+    bernoulli_fill(*this, p.expand(sizes()), order_of(*this), pytorch_contiguous(*this), gen,
+                   "bernoulli_");
+  finish_fill(*this, "BernoulliBackward1");
+  return *this;
+}
+
+// bernoulli(p) and bernoulli(self, p) draw into a contiguous result (PyTorch's empty_like with
+// the legacy contiguous format), so in row-major order whatever p's layout.
+Tensor bernoulli(const Tensor& p, Generator* gen) {
+  TG_CHECK(p.defined(), "bernoulli: called on an undefined tensor");
+  Tensor out = make_empty(p.sizes(), p.scalar_type());
+  if (p.numel() > 0) bernoulli_fill(out, p, row_major_order(p.dim()), true, gen, "bernoulli");
+  if (autograd::should_record({&p}))
+    autograd::record("BernoulliBackward0", {&p}, {&out}, {},
+                     [](const autograd::tensor_list& g, const autograd::tensor_list&) {
+                       return autograd::tensor_list{zeros_like(g[0])};
+                     });
+  return out;
+}
+
+Tensor bernoulli(const Tensor& self, double p, Generator* gen) {
+  TG_CHECK(self.defined(), "bernoulli: called on an undefined tensor");
+  Tensor out = make_empty(self.sizes(), self.scalar_type());
+  NoGradGuard no_grad;
+  out.bernoulli_(p, gen);
+  return out;
+}
+
+Tensor Tensor::bernoulli(Generator* gen) const { return tg::bernoulli(*this, gen); }
+Tensor Tensor::bernoulli(double p, Generator* gen) const { return tg::bernoulli(*this, p, gen); }
+
+Tensor& Tensor::exponential_(double lambd, Generator* gen) {
+  check_random_fill(*this, "exponential_");
+  TG_CHECK(is_floating_point(), "\"exponential_cpu\" not implemented for '",
+           scalar_type() == kLong ? "Long" : "Bool", "'");
+  TG_CHECK(lambd >= 0.0, "exponential_ expects lambda >= 0.0, but found lambda=", lambd);
+  if (numel() > 0) {
+    rng::GeneratorGuard guard(gen);
+    Generator& g = guard.get();
+    // In double whatever the dtype, then converted: -1/lambda * log(1 - u).
+    fill_each(*this,
+              [&](int64_t) { return -1.0 / lambd * std::log(1.0 - rng::uniform_double(g)); });
+  }
+  finish_fill(*this, "ExponentialBackward0");
+  return *this;
+}
+
+Tensor& Tensor::random_(Generator* gen) {
+  check_random_fill(*this, "random_");
+  if (numel() > 0) {
+    rng::GeneratorGuard guard(gen);
+    Generator& g = guard.get();
+    // Every integer the dtype holds exactly: [0, 2^24] for float, [0, 2^53] for double,
+    // [0, 2^63 - 1] for int64, {0, 1} for bool.
+    switch (scalar_type()) {
+      case kFloat:
+        fill_each(*this, [&](int64_t) { return g.random() % ((uint64_t{1} << 24) + 1); });
+        break;
+      case kDouble:
+        fill_each(*this, [&](int64_t) { return g.random64() % ((uint64_t{1} << 53) + 1); });
+        break;
+      case kLong:
+        fill_each(*this, [&](int64_t) {
+          return static_cast<int64_t>(g.random64() % (uint64_t{1} << 63));
+        });
+        break;
+      case kBool:
+        fill_each(*this, [&](int64_t) { return (g.random() & 1) != 0; });
+        break;
+    }
+  }
+  finish_fill(*this, "RandomBackward2");
+  return *this;
+}
+
+Tensor& Tensor::random_(int64_t from, std::optional<int64_t> to, Generator* gen) {
+  check_random_fill(*this, "random_");
+  const ScalarType dt = scalar_type();
+  uint64_t range = 0;  // 0: all 2^64 values of an int64 (from = INT64_MIN, no upper bound)
+  if (to) {
+    TG_CHECK(from < *to, "random_ expects 'from' to be less than 'to', but got from=", from,
+             " >= to=", *to);
+    int64_t f = from, t = *to;
+    if (dt == kFloat) {
+      f = update_from<float>(f);
+      t = update_to<float>(t);
+    } else if (dt == kDouble) {
+      f = update_from<double>(f);
+      t = update_to<double>(t);
+    }
+    TG_CHECK(f < t,
+             "random_ expects 'from' casted to dtype to be less than 'to' casted to dtype, "
+             "but got from=",
+             f, " >= to=", t);
+    from = f;
+    range = static_cast<uint64_t>(t) - static_cast<uint64_t>(f);
+  } else {
+    int64_t to_inc = std::numeric_limits<int64_t>::max();
+    if (dt == kFloat) {
+      to_inc = int64_t{1} << 24;
+      from = update_from<float>(from);
+    } else if (dt == kDouble) {
+      to_inc = int64_t{1} << 53;
+      from = update_from<double>(from);
+    } else if (dt == kBool) {
+      to_inc = 1;
+    }
+    TG_CHECK(from <= to_inc,
+             "random_ expects 'from' casted to dtype to be less than or equal to "
+             "'to_inc' casted to dtype, but got from=",
+             from, " > to_inc=", to_inc);
+    range = static_cast<uint64_t>(to_inc) - static_cast<uint64_t>(from) + 1;
+  }
+  if (dt == kBool)
+    TG_CHECK(from >= 0 && static_cast<uint64_t>(from) + range - 1 <= 1, "random_: [", from, ", ",
+             from + static_cast<int64_t>(range), ") is out of bounds for torch.bool");
+  if (numel() > 0) {
+    rng::GeneratorGuard guard(gen);
+    Generator& g = guard.get();
+    if (range == 0) {
+      fill_each(*this, [&](int64_t) { return static_cast<int64_t>(g.random64()); });
+    } else {
+      const bool wide = dt != kBool && range >= (uint64_t{1} << 32);
+      fill_each(*this, [&](int64_t) { return rng::random_from_to(g, range, from, wide); });
+    }
+  }
+  finish_fill(*this, "RandomBackward0");
+  return *this;
+}
+
+Tensor& Tensor::random_(int64_t to, Generator* gen) {
+  check_random_fill(*this, "random_");
+  TG_CHECK(0 < to, "random_ expects 'from' to be less than 'to', but got from=0 >= to=", to);
+  {
+    NoGradGuard no_grad;  // the node below is random_(to)'s own
+    random_(0, to, gen);
+  }
+  record_inplace(*this, "RandomBackward1");
+  return *this;
+}
+
+Tensor multinomial(const Tensor& p, int64_t num_samples, bool replacement, Generator* gen) {
+  TG_CHECK(p.defined(), "multinomial: called on an undefined tensor");
+  TG_CHECK(p.dim() > 0 && p.dim() <= 2, "prob_dist must be 1 or 2 dim");
+  TG_CHECK(p.is_floating_point(),
+           "multinomial only supports floating-point dtypes for input, got: ",
+           p.scalar_type() == kLong ? "Long" : "Bool");
+  TG_CHECK(num_samples > 0, "cannot sample n_sample <= 0 samples");
+  const int64_t n_categories = p.size(-1);
+  TG_CHECK(replacement || num_samples <= n_categories,
+           "cannot sample n_sample > prob_dist.size(-1) samples without replacement");
+  TG_CHECK(n_categories <= (int64_t{1} << 24), "number of categories cannot exceed 2^24");
+  const int64_t n_dist = p.dim() == 1 ? 1 : p.size(0);
+  DimVector out_shape = p.dim() == 1 ? DimVector{num_samples} : DimVector{n_dist, num_samples};
+  if (n_dist == 0) return make_empty(out_shape, kLong);
+  NoGradGuard no_grad;
+  if (!replacement) {
+    // The exponential trick (Gumbel-max): the top num_samples of p / q with q ~ Exp(1).
+    TG_CHECK((p.max() < std::numeric_limits<double>::infinity()).item<bool>() &&
+                 (p.min() >= 0).item<bool>(),
+             "probability tensor contains either `inf`, `nan` or element < 0");
+    Tensor sums = p.dim() == 1 ? p.sum().reshape({1}) : p.sum({1});
+    TG_CHECK(!(sums == 0).any().item<bool>(),
+             "invalid multinomial distribution (sum of probabilities <= 0)");
+    Tensor q = empty_like(p).exponential_(1, gen);
+    Tensor keys = (p / q).contiguous();
+    Tensor out = make_empty(out_shape, kLong);
+    kernels::top_indices(out, keys.reshape({n_dist, n_categories}), num_samples);
+    return out;
+  }
+  Tensor probs = p.reshape({n_dist, n_categories}).contiguous();
+  Tensor out = make_empty(out_shape, kLong);
+  rng::GeneratorGuard guard(gen);
+  Generator& g = guard.get();
+  kernels::sample_categories(out, probs, num_samples, [&] { return rng::uniform_double(g); });
+  return out;
+}
+
+Tensor Tensor::multinomial(int64_t num_samples, bool replacement, Generator* gen) const {
+  return tg::multinomial(*this, num_samples, replacement, gen);
 }
 
 }  // namespace tg

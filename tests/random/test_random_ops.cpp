@@ -2,8 +2,11 @@
 // properties that do not need a PyTorch fixture.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "core/tensor_impl.h"
 #include "random/rng_kernels.h"
@@ -208,3 +211,88 @@ TEST(RandomOps, LinspaceSmallCases) {
 }
 
 }  // namespace
+
+// ---- bernoulli, exponential_, random_, multinomial (values:
+// tests/fixtures/rng/distributions.json)
+
+TEST(RandomOps, DistributionArgumentsAreCheckedInPyTorchsWords) {
+  tg::Tensor f = tg::zeros({3});
+  EXPECT_TG_ERROR(f.bernoulli_(1.5), "bernoulli_ expects p to be in [0, 1], but got p=1.5");
+  EXPECT_TG_ERROR(f.bernoulli_(tg::tensor({0.5, 2.0, 0.1})), "bernoulli_",
+                  "p_in >= 0 && p_in <= 1");
+  EXPECT_TG_ERROR(f.bernoulli_(tg::ones({2})), "expand", "[2]", "[3]");
+  EXPECT_TG_ERROR(f.exponential_(-1), "exponential_ expects lambda >= 0.0, but found lambda=-1");
+  EXPECT_TG_ERROR(tg::zeros({3}, tg::kLong).exponential_(), "exponential_cpu", "Long");
+  EXPECT_TG_ERROR(f.random_(int64_t{0}),  // a literal 0 would also be a null Generator*
+                  "random_ expects 'from' to be less than 'to', but got from=0 >= to=0");
+  EXPECT_TG_ERROR(f.random_(5, 2), "random_ expects 'from' to be less than 'to'", "from=5 >= to=2");
+  EXPECT_TG_ERROR(tg::zeros({2}, tg::kBool).random_(0, 5), "random_", "torch.bool");
+  EXPECT_TG_ERROR(tg::zeros({1}).expand({4}).bernoulli_(0.5), "bernoulli_",
+                  "more than one element");
+  const tg::Tensor p = tg::tensor({1.0f, -1.0f});
+  EXPECT_TG_ERROR(tg::multinomial(p, 1),
+                  "probability tensor contains either `inf`, `nan` or element < 0");
+  EXPECT_TG_ERROR(tg::multinomial(p, 2, true),
+                  "invalid multinomial distribution (encountering probability entry < 0)");
+  EXPECT_TG_ERROR(tg::multinomial(tg::zeros({2}), 2, true),
+                  "invalid multinomial distribution (sum of probabilities <= 0)");
+  EXPECT_TG_ERROR(tg::multinomial(tg::zeros({2}), 1),
+                  "invalid multinomial distribution (sum of probabilities <= 0)");
+  EXPECT_TG_ERROR(tg::multinomial(tg::ones({2}), 3),
+                  "cannot sample n_sample > prob_dist.size(-1) samples without replacement");
+  EXPECT_TG_ERROR(tg::multinomial(tg::ones({2}, tg::kLong), 1),
+                  "multinomial only supports floating-point dtypes for input, got: Long");
+  EXPECT_TG_ERROR(tg::multinomial(tg::ones({2, 2, 2}), 1), "prob_dist must be 1 or 2 dim");
+  EXPECT_TG_ERROR(tg::multinomial(tg::ones({2}), 0), "cannot sample n_sample <= 0 samples");
+  EXPECT_TG_ERROR(tg::multinomial(tg::tensor({1.0f, INFINITY}), 2, true),
+                  "encountering probability entry = infinity or NaN");
+  EXPECT_TG_ERROR(tg::multinomial(tg::tensor({1.0f, NAN}), 1),
+                  "probability tensor contains either `inf`, `nan` or element < 0");
+  // A refused call leaves the tensor as it was.
+  EXPECT_TRUE(tg::equal(f, tg::zeros({3})));
+}
+
+TEST(RandomOps, DistributionNodesAndVersions) {
+  tg::Tensor leaf = tg::zeros({3}).requires_grad_(true);
+  tg::Tensor x = leaf.clone();
+  EXPECT_EQ(x.bernoulli_(0.5).grad_fn()->name(), "BernoulliBackward2");
+  EXPECT_EQ(x.bernoulli_(tg::full({3}, 0.5)).grad_fn()->name(), "BernoulliBackward1");
+  EXPECT_EQ(x.exponential_().grad_fn()->name(), "ExponentialBackward0");
+  EXPECT_EQ(x.random_().grad_fn()->name(), "RandomBackward2");
+  EXPECT_EQ(x.random_(5).grad_fn()->name(), "RandomBackward1");
+  EXPECT_EQ(x.random_(1, 5).grad_fn()->name(), "RandomBackward0");
+  x.sum().backward();
+  EXPECT_TRUE(tg::equal(leaf.grad(), tg::zeros({3})));  // PyTorch's zero gradient
+  tg::Tensor p = tg::full({4}, 0.5).requires_grad_(true);
+  EXPECT_EQ(tg::bernoulli(p).grad_fn()->name(), "BernoulliBackward0");
+  tg::Tensor y = tg::zeros({2});
+  const auto v = y._version();
+  y.exponential_(2.0);
+  EXPECT_GT(y._version(), v);
+  EXPECT_TG_ERROR(leaf.bernoulli_(0.5), "bernoulli_", "leaf Variable that requires grad");
+}
+
+TEST(RandomOps, DistributionValueRanges) {
+  tg::manual_seed(3);
+  tg::Tensor b = tg::zeros({1000}, tg::kBool).random_();
+  const int64_t ones = b.to(tg::kLong).sum().item<int64_t>();
+  EXPECT_GT(ones, 400);
+  EXPECT_LT(ones, 600);
+  tg::Tensor r = tg::zeros({1000}, tg::kLong).random_(-3, 4);
+  EXPECT_EQ(r.min().item<int64_t>(), -3);
+  EXPECT_EQ(r.max().item<int64_t>(), 3);
+  tg::Tensor e = tg::zeros({1000}, tg::kDouble).exponential_(0);
+  EXPECT_TRUE(std::isinf(e.min().item<double>()));  // rate 0: every value inf, as in PyTorch
+  // Without replacement every category appears once, the zero-probability ones last.
+  tg::Tensor m = tg::multinomial(tg::tensor({0.0f, 1.0f, 0.0f, 3.0f}), 4);
+  std::vector<int64_t> picked(4);
+  for (int64_t i = 0; i < 4; ++i) picked[i] = m[i].item<int64_t>();
+  EXPECT_TRUE(picked[0] == 1 || picked[0] == 3);
+  EXPECT_TRUE(picked[2] == 0 || picked[2] == 2);
+  std::sort(picked.begin(), picked.end());
+  EXPECT_EQ(picked, (std::vector<int64_t>{0, 1, 2, 3}));
+  // With replacement a zero-probability category is never drawn.
+  tg::Tensor w = tg::multinomial(tg::tensor({0.0f, 1.0f, 0.0f, 3.0f}), 200, true);
+  EXPECT_FALSE((w == 0).any().item<bool>());
+  EXPECT_FALSE((w == 2).any().item<bool>());
+}

@@ -9,6 +9,7 @@
 #include "random/rng_kernels.h"
 #include "rng_fixture.h"
 #include "tensorgrad/autograd.h"
+#include "tensorgrad/nn/functional.h"
 #include "tensorgrad/random.h"
 #include "tensorgrad/tensor.h"
 
@@ -45,6 +46,20 @@ tg::Tensor make_layout(const json& spec, tg::ScalarType dtype) {
   return t;
 }
 
+// The probabilities (or inputs) a step describes: linspace values reshaped, optionally squared
+// and transposed, as the fixture script makes them.
+tg::Tensor make_probs(const json& spec) {
+  const std::vector<int64_t> shape = int_list(spec.at("shape"));
+  int64_t n = 1;
+  for (int64_t s : shape) n *= s;
+  tg::Tensor t = tg::linspace(spec.at("lo").get<double>(), spec.at("hi").get<double>(), n,
+                              dtype_of(spec.at("dtype").get<std::string>()))
+                     .reshape(shape);
+  if (spec.value("square", false)) t = t * t;
+  if (spec.value("transpose", false)) t = t.t();
+  return t;
+}
+
 class Replay {
  public:
   explicit Replay(Stats& stats) : stats_(stats) {}
@@ -75,6 +90,34 @@ class Replay {
       else
         t.normal_(a, b, g);
       return check(t, step, what);
+    }
+    if (op == "bernoulli_" || op == "exponential_" || op == "random_") {
+      tg::Tensor t = step.contains("layout") ? make_layout(step.at("layout"), dt)
+                                             : tg::empty(int_list(step.at("sizes")), dt);
+      if (op == "bernoulli_" && step.at("p").is_object())
+        t.bernoulli_(make_probs(step.at("p")), g);
+      else if (op == "bernoulli_")
+        t.bernoulli_(step.at("p").get<double>(), g);
+      else if (op == "exponential_")
+        t.exponential_(step.at("lambd").get<double>(), g);
+      else if (step.at("args").empty())
+        t.random_(g);
+      else if (step.at("args").size() == 1)
+        t.random_(step.at("args")[0].get<int64_t>(), g);
+      else
+        t.random_(step.at("args")[0].get<int64_t>(), step.at("args")[1].get<int64_t>(), g);
+      return check(t, step, what);
+    }
+    if (op == "bernoulli") return check(tg::bernoulli(make_probs(step.at("p")), g), step, what);
+    if (op == "multinomial")
+      return check(tg::multinomial(make_probs(step.at("p")), step.at("n").get<int64_t>(),
+                                   step.at("replacement").get<bool>(), g),
+                   step, what);
+    if (op == "dropout") {
+      namespace F = tg::nn::functional;
+      return check(F::dropout(make_probs(step.at("x")),
+                              F::DropoutFuncOptions(step.at("p").get<double>()).training(true)),
+                   step, what);
     }
     if (op == "rand_like")
       return check(tg::rand_like(make_layout(step.at("layout"), dt)), step, what);
@@ -169,6 +212,9 @@ TEST(RngFixtures, Sequences) { replay_file("sequences.json"); }
 TEST(RngFixtures, NonContiguousLayouts) { replay_file("layouts.json"); }
 TEST(RngFixtures, Linspace) { replay_file("linspace.json"); }
 TEST(RngFixtures, IntegersAndPermutations) { replay_file("int.json"); }
+TEST(RngFixtures, BernoulliExponentialRandomMultinomialDropout) {
+  replay_file("distributions.json");
+}
 
 }  // namespace
 }  // namespace tg_rng_test
