@@ -83,6 +83,8 @@ struct Edge {
   bool is_valid() const { return function != nullptr; }
 };
 
+// libtorch's names: a Variable is a Tensor (the two were merged in PyTorch 0.4).
+using Variable = Tensor;
 using tensor_list = std::vector<Tensor>;
 using variable_list = std::vector<Tensor>;
 // A node's outgoing edges, one per input of its op. Ops have at most three inputs as a rule
