@@ -331,6 +331,32 @@ TEST(CustomFunction, MarkDirtyRebasesTheInput) {
   EXPECT_TRUE(tg::allclose(leaf.grad(), leaf.detach() * 8));
 }
 
+// The example of libtorch's Function documentation: a non-tensor argument first, an in-place
+// change, and a variable_list result.
+struct MyFunction : public Function<MyFunction> {
+  static variable_list forward(AutogradContext* ctx, int n, tg::autograd::Variable var) {
+    ctx->saved_data["n"] = n;
+    var.mul_(2);
+    ctx->mark_dirty({var});
+    return {var};
+  }
+  static variable_list backward(AutogradContext* ctx, variable_list grad_output) {
+    auto n = ctx->saved_data["n"].toInt();
+    return {Tensor(), grad_output[0] * n};
+  }
+};
+
+TEST(CustomFunction, LibtorchDocumentationExample) {
+  Tensor x = randn64({3});
+  Tensor v = x * 1;
+  auto y = MyFunction::apply(6, v);
+  EXPECT_TRUE(y[0].is_same(v));
+  EXPECT_TRUE(tg::allclose(v, x.detach() * 2));
+  EXPECT_EQ(y[0].grad_fn()->num_inputs(), 1u);  // only the tensor
+  y[0].sum().backward();
+  EXPECT_TRUE(tg::allclose(x.grad(), tg::full({3}, 6.0, tg::kFloat64)));
+}
+
 TEST(CustomFunction, MarkDirtyErrors) {
   Tensor leaf = randn64({3});
   EXPECT_EQ(error_of([&] { MulTwoInPlace::apply(leaf); }),
