@@ -83,6 +83,8 @@ struct Edge {
   bool is_valid() const { return function != nullptr; }
 };
 
+// libtorch's names: a Variable is a Tensor (the two were merged in PyTorch 0.4).
+using Variable = Tensor;
 using tensor_list = std::vector<Tensor>;
 using variable_list = std::vector<Tensor>;
 // A node's outgoing edges, one per input of its op. Ops have at most three inputs as a rule
@@ -108,6 +110,14 @@ struct Node : std::enable_shared_from_this<Node> {
   size_t num_inputs() const { return next_edges_.size(); }
   size_t num_outputs() const { return num_outputs_; }
   uint64_t sequence_nr() const { return sequence_nr_; }
+  // Whether input i of the op has an edge, i.e. its gradient is wanted at all.
+  bool should_compute_output(size_t output_edge_index) const;
+  // The same, narrowed by the backward pass that is running: autograd::grad() with some inputs
+  // does not need the gradients of the other leaves. A backward function may skip those.
+  bool task_should_compute_output(size_t output_edge_index) const;
+  // Under anomaly detection: where the forward op that made this node was called (a stack trace),
+  // and which node's backward created it when it was made during a create_graph backward.
+  const std::string* anomaly_trace() const { return anomaly_trace_.get(); }
 
   // Shape and dtype of each input, so the engine can sum a broadcast gradient back to it.
   struct InputMeta {
@@ -127,13 +137,15 @@ struct Node : std::enable_shared_from_this<Node> {
     bool is_retain_grad = false;
   };
   std::vector<PreHook> pre_hooks_;
+  std::unique_ptr<std::string> anomaly_trace_;
 };
 
 // Gradients of outputs w.r.t. inputs, without touching any .grad(). grad_outputs may be empty for
 // scalar outputs. Undefined entries are returned for unused inputs when allow_unused is true.
 tensor_list grad(const tensor_list& outputs, const tensor_list& inputs,
-                 const tensor_list& grad_outputs = {}, std::optional<bool> retain_graph = std::nullopt,
-                 bool create_graph = false, bool allow_unused = false);
+                 const tensor_list& grad_outputs = {},
+                 std::optional<bool> retain_graph = std::nullopt, bool create_graph = false,
+                 bool allow_unused = false);
 
 void backward(const tensor_list& tensors, const tensor_list& grad_tensors = {},
               std::optional<bool> retain_graph = std::nullopt, bool create_graph = false,
@@ -143,6 +155,28 @@ void backward(const tensor_list& tensors, const tensor_list& grad_tensors = {},
 struct GradMode {
   static bool is_enabled();
   static void set_enabled(bool enabled);
+};
+
+// Anomaly detection, for debugging backward: nodes remember where their forward op was called,
+// an error inside a backward function names that place, and (with check_nan) a backward function
+// that returns NaN is an error naming its node. Process-wide, as in libtorch; it slows every op.
+struct AnomalyMode {
+  static bool is_enabled();
+  static bool should_check_nan();
+  static void set_enabled(bool enabled, bool check_nan = true);
+};
+
+// Turns anomaly detection on for the lifetime of the guard.
+class DetectAnomalyGuard {
+ public:
+  explicit DetectAnomalyGuard(bool check_nan = true);
+  ~DetectAnomalyGuard();
+  DetectAnomalyGuard(const DetectAnomalyGuard&) = delete;
+  DetectAnomalyGuard& operator=(const DetectAnomalyGuard&) = delete;
+
+ private:
+  bool prev_enabled_;
+  bool prev_check_nan_;
 };
 
 }  // namespace autograd
@@ -168,5 +202,29 @@ class NoGradGuard : public AutoGradMode {
 
 inline bool is_grad_enabled() { return autograd::GradMode::is_enabled(); }
 inline void set_grad_enabled(bool e) { autograd::GradMode::set_enabled(e); }
+using autograd::GradMode;
+
+// Inference mode (RAII, this thread only), like c10::InferenceMode: no graph is recorded, and the
+// tensors allocated meanwhile are inference tensors (Tensor::is_inference()), which skip version
+// tracking. Outside inference mode they may be read by any op, but not modified in place, given
+// requires_grad, or saved for backward (each is a tg::Error). InferenceMode(false) inside it
+// turns it off again for a nested scope.
+class InferenceMode {
+ public:
+  explicit InferenceMode(bool enabled = true);
+  ~InferenceMode();
+  InferenceMode(const InferenceMode&) = delete;
+  InferenceMode& operator=(const InferenceMode&) = delete;
+  static bool is_enabled();
+
+ private:
+  bool prev_grad_mode_;
+  bool prev_inference_mode_;
+};
+namespace autograd {
+using tg::InferenceMode;
+}  // namespace autograd
 
 }  // namespace tg
+
+#include "tensorgrad/autograd/custom_function.h"  // IWYU pragma: export

@@ -284,6 +284,8 @@ class Tensor {
   Tensor& requires_grad_(bool r = true);
   Tensor& set_requires_grad(bool r);
   bool is_leaf() const;
+  // Made under InferenceMode (see tensorgrad/autograd.h).
+  bool is_inference() const;
   // The accumulated gradient; undefined until a backward pass reaches this leaf. The returned
   // handle aliases the stored one, so `x.grad().zero_()` clears it in place.
   Tensor& mutable_grad() const;
@@ -297,7 +299,8 @@ class Tensor {
   Tensor& detach_();
   Tensor data() const { return detach(); }
   // Registers fn to run on this tensor's gradient during backward; fn may return a replacement
-  // gradient (Tensor) or nothing (void). Returns a handle for remove_hook.
+  // gradient (Tensor) or nothing (void). Returns a handle for remove_hook: the hook's position
+  // among this tensor's hooks (0, 1, ...), as in libtorch.
   template <typename F>
   unsigned register_hook(F&& fn) const;
   void remove_hook(unsigned handle) const;

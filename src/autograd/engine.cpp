@@ -171,6 +171,61 @@ class ScratchLease {
   Scratch* s_;
 };
 
+// The node whose backward function is running on this thread, with its pass, so that the node
+// can ask which of its inputs' gradients the pass needs (Node::task_should_compute_output).
+struct CurrentTask {
+  const Scratch* scratch = nullptr;
+  uint32_t task = 0;
+  bool capturing = false;
+};
+thread_local CurrentTask current_task;
+
+// Sets current_task for one apply(); restores the outer one (a nested backward) on the way out.
+class CurrentTaskScope {
+ public:
+  CurrentTaskScope(const Scratch& s, uint32_t task, bool capturing) : prev_(current_task) {
+    current_task = {&s, task, capturing};
+  }
+  ~CurrentTaskScope() { current_task = prev_; }
+  CurrentTaskScope(const CurrentTaskScope&) = delete;
+  CurrentTaskScope& operator=(const CurrentTaskScope&) = delete;
+
+ private:
+  CurrentTask prev_;
+};
+
+// What anomaly detection adds to an error raised in node's backward: where its forward ran.
+std::string anomaly_context(const Node& node) {
+  std::string s = "\nError detected in " + node.name() + ". ";
+  if (const std::string* t = node.anomaly_trace())
+    s += "Traceback of forward call that caused the error:\n" + *t;
+  else
+    s += "(The node was made before anomaly detection was turned on; no traceback.)";
+  return s;
+}
+
+// node.apply() under anomaly detection: an error from the backward function names where the
+// node's forward ran, and (with check_nan) a NaN in a returned gradient is an error.
+[[gnu::cold, gnu::noinline]] tensor_list apply_with_anomaly_checks(Node& node,
+                                                                   tensor_list&& grads) {
+  tensor_list outputs;
+  try {
+    outputs = node.apply(std::move(grads));
+  } catch (const Error& e) {
+    throw Error(std::string(e.what()) + anomaly_context(node));
+  }
+  if (AnomalyMode::should_check_nan()) {
+    AutoGradMode no_grad(false);
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      const Tensor& g = outputs[i];
+      if (g.defined() && g.is_floating_point() && g.isnan().any().item<bool>())
+        TG_ERROR("Function '", node.name(), "' returned nan values in its ", i, "th output.",
+                 anomaly_context(node));
+    }
+  }
+  return outputs;
+}
+
 void add_to_buffer(Tensor& slot, Tensor&& g) {
   if (!slot.defined()) {
     slot = std::move(g);
@@ -197,8 +252,8 @@ Tensor validate_gradient(Node& node, size_t i, Tensor g) {
 tensor_list run_backward(TensorList roots, TensorList grad_roots, bool keep_graph,
                          bool create_graph, const std::vector<Edge>& capture_edges,
                          bool allow_unused) {
-  TG_CHECK(grad_roots.empty() || grad_roots.size() == roots.size(), "backward: got ",
-           grad_roots.size(), " gradients for ", roots.size(), " tensors");
+  TG_CHECK(grad_roots.empty() || grad_roots.size() == roots.size(), "got ", roots.size(),
+           " tensors and ", grad_roots.size(), " gradients");
   ScratchLease lease;
   Scratch& S = *lease;
   for (size_t i = 0; i < roots.size(); ++i) {
@@ -363,7 +418,13 @@ tensor_list run_backward(TensorList roots, TensorList grad_roots, bool keep_grap
     bool any = std::any_of(grads.begin(), grads.end(), [](const Tensor& g) { return g.defined(); });
     // Under autograd::grad the leaves' accumulators only serve as capture points.
     if (any && !(capturing && is_accumulate_grad(node))) {
-      outputs = node->apply(std::move(grads));
+      {
+        CurrentTaskScope scope(S, ti, capturing);
+        if (__builtin_expect(anomaly_mode_enabled, 0))
+          outputs = apply_with_anomaly_checks(*node, std::move(grads));
+        else
+          outputs = node->apply(std::move(grads));
+      }
       if (!keep_graph) node->release_variables();
       TG_CHECK(outputs.size() == node->next_edges_.size() || is_accumulate_grad(node), "Function ",
                node->name(), " returned ", outputs.size(), " gradients, expected ",
@@ -381,6 +442,21 @@ tensor_list run_backward(TensorList roots, TensorList grad_roots, bool keep_grap
     }
   }
   return captured;
+}
+
+const Node* engine_current_node() {
+  const CurrentTask& c = current_task;
+  return c.scratch ? c.scratch->tasks[c.task].node : nullptr;
+}
+
+bool engine_needs_edge(const Node* n, size_t i) {
+  const CurrentTask& c = current_task;
+  if (!c.scratch || !c.capturing) return true;
+  const Scratch& S = *c.scratch;
+  const Task& t = S.tasks[c.task];
+  if (t.node != n) return true;  // asked about a node other than the running one
+  const uint32_t child = S.edge_task[t.first_edge + i];
+  return child != kNoTask && S.tasks[child].needed;
 }
 
 void backward(const tensor_list& tensors, const tensor_list& grad_tensors,
@@ -411,7 +487,7 @@ tensor_list grad(const tensor_list& outputs, const tensor_list& inputs,
   std::vector<Edge> edges;
   for (size_t i = 0; i < inputs.size(); ++i) {
     TG_CHECK(inputs[i].defined() && inputs[i].requires_grad(),
-             "One of the differentiated Tensors does not require grad (input ", i, ")");
+             "One of the differentiated Tensors does not require grad");
     edges.push_back(gradient_edge(inputs[i]));
   }
   return run_backward(outputs, grad_outputs, retain_graph.value_or(create_graph), create_graph,

@@ -17,7 +17,18 @@ __thread uint64_t next_sequence_nr = 0;
 bool GradMode::is_enabled() { return grad_mode_enabled; }
 void GradMode::set_enabled(bool e) { grad_mode_enabled = e; }
 
-Node::Node() : sequence_nr_(next_sequence_nr++) {}
+Node::Node() : sequence_nr_(next_sequence_nr++) {
+  if (__builtin_expect(anomaly_mode_enabled, 0)) anomaly_trace_ = capture_anomaly_trace();
+}
+
+bool Node::should_compute_output(size_t output_edge_index) const {
+  TG_CHECK(output_edge_index < num_inputs(), "Index out of range");
+  return next_edges_[output_edge_index].is_valid();
+}
+
+bool Node::task_should_compute_output(size_t output_edge_index) const {
+  return should_compute_output(output_edge_index) && engine_needs_edge(this, output_edge_index);
+}
 
 namespace {
 // Free tensor_lists for ScratchList; they never shrink, and a thread keeps only as many as its
@@ -164,6 +175,9 @@ void set_history(const Tensor& output, const std::shared_ptr<Node>& node, uint32
 SavedVariable::SavedVariable(const Tensor& t, bool is_output) : is_output_(is_output) {
   if (!t.defined()) return;
   auto* impl = impl_of(t);
+  TG_CHECK(!impl->storage->inference,
+           "Inference tensors cannot be saved for backward. To work around you can make a clone "
+           "to get a normal tensor and use it in autograd.");
   saved_version_ = impl->storage->version;
   requires_grad_ = impl->requires_grad();
   bool is_leaf = !impl->autograd || !impl->autograd->grad_fn;
@@ -202,6 +216,8 @@ Tensor SavedVariable::unpack(Node* self, const char* op) const {
 void check_inplace(const Tensor& self, std::initializer_list<const Tensor*> others,
                    const char* op) {
   auto* impl = impl_of(self);
+  // Before the op writes (bump_version, which checks the same, runs after the write).
+  if (impl->storage->inference && !inference_mode_enabled) throw_inplace_on_inference_tensor();
   if (GradMode::is_enabled()) {
     if (impl->requires_grad()) {
       TG_CHECK(impl->autograd->grad_fn || impl->is_view == false, op,

@@ -17,6 +17,25 @@ namespace tg::autograd {
 extern __thread bool grad_mode_enabled;
 inline bool grad_mode() { return grad_mode_enabled; }
 
+// The error of a backward through freed saved values, in PyTorch's words.
+inline constexpr const char* kBackwardTwiceMessage =
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=true if you need "
+    "to backward through the graph a second time.";
+
+// Whether anomaly detection is on (AnomalyMode), readable inline by the engine.
+extern bool anomaly_mode_enabled;
+// Under anomaly detection, where a node is being made: the calling stack and, for a node made by
+// a backward function (create_graph), the node whose backward made it.
+std::unique_ptr<std::string> capture_anomaly_trace();
+// The node whose backward function is running on this thread, or null.
+const Node* engine_current_node();
+
+// Whether the running backward pass needs the gradient for next edge i of node n (see
+// Node::task_should_compute_output); true outside a backward pass.
+bool engine_needs_edge(const Node* n, size_t i);
+
 // A tensor kept for backward. Outputs of the node itself are kept without their grad_fn (that
 // would be a reference cycle) and reattached when unpacked.
 class SavedVariable {
@@ -77,13 +96,7 @@ struct LambdaNode final : Node {
   }
   std::string name() const override { return name_; }
   tensor_list apply(tensor_list&& grads) override {
-    TG_CHECK(
-        !released_,
-        "Trying to backward through the graph a second time (or directly access saved tensors "
-        "after they have already been freed). Saved intermediate values of the graph are freed "
-        "when you call .backward() or autograd.grad(). Specify retain_graph=true if you need "
-        "to backward through the graph a second time. (in ",
-        name_, ")");
+    TG_CHECK(!released_, kBackwardTwiceMessage, " (in ", name_, ")");
     ScratchList saved;
     for (const auto& s : saved_) saved.list.push_back(s.unpack(this, name_));
     return fn_(grads, saved.list);

@@ -93,6 +93,7 @@ Tensor make_empty(IntArrayRef sizes, ScalarType dtype) {
     impl->storage = make_pooled<InlineStorage>(nbytes);
   else
     impl->storage = make_pooled<Storage>(nbytes);
+  impl->storage->inference = inference_mode_enabled;
   return Tensor(std::move(impl));
 }
 
@@ -201,10 +202,17 @@ Tensor& Tensor::requires_grad_(bool r) {
   TG_CHECK(!r || tg::is_floating_point(impl_->dtype),
            "requires_grad_: only Tensors of floating point dtype can require gradients (got ",
            dtype_name(impl_->dtype), ")");
+  TG_CHECK(!r || !impl_->storage->inference || inference_mode_enabled,
+           "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.");
   impl_->meta().requires_grad = r;
   return *this;
 }
 Tensor& Tensor::set_requires_grad(bool r) { return requires_grad_(r); }
+
+bool Tensor::is_inference() const {
+  check_defined(*this, "is_inference");
+  return impl_->storage->inference;
+}
 
 bool Tensor::is_leaf() const {
   check_defined(*this, "is_leaf");
@@ -271,17 +279,11 @@ Tensor& Tensor::detach_() {
   return *this;
 }
 
-namespace {
-unsigned next_hook_id() {
-  static std::atomic<unsigned> id{1};
-  return id++;
-}
-}  // namespace
-
+// A hook's handle is its position among the hooks registered on this tensor, as in libtorch.
 unsigned Tensor::register_hook_impl(std::function<Tensor(const Tensor&)> fn) const {
   check_defined(*this, "register_hook");
-  TG_CHECK(requires_grad(), "cannot register a hook on a tensor that doesn't require gradient");
-  unsigned id = next_hook_id();
+  TG_CHECK(requires_grad(), "cannot register a hook on a variable that doesn't require gradient");
+  unsigned id = impl_->autograd->num_hooks++;
   if (is_leaf()) {
     impl_->meta().leaf_hooks.emplace_back(id, std::move(fn));
   } else {
@@ -295,14 +297,19 @@ unsigned Tensor::register_hook_impl(std::function<Tensor(const Tensor&)> fn) con
 }
 
 void Tensor::remove_hook(unsigned handle) const {
-  if (!impl_->autograd) return;
+  check_defined(*this, "remove_hook");
+  TG_CHECK(impl_->autograd && handle < impl_->autograd->num_hooks,
+           "Invalid index, no hook at position ", handle);
   auto& lh = impl_->autograd->leaf_hooks;
   lh.erase(std::remove_if(lh.begin(), lh.end(), [&](auto& p) { return p.first == handle; }),
            lh.end());
   if (auto& fn = impl_->autograd->grad_fn) {
     auto& ph = fn->pre_hooks_;
     ph.erase(std::remove_if(ph.begin(), ph.end(),
-                            [&](auto& h) { return h.id == handle && !h.is_retain_grad; }),
+                            [&](auto& h) {
+                              return h.id == handle && !h.is_retain_grad &&
+                                     h.output_nr == impl_->autograd->output_nr;
+                            }),
              ph.end());
   }
 }

@@ -60,7 +60,16 @@ struct Storage {
   // Bumped by every in-place write; shared by all views of this storage, which is how a node that
   // saved a tensor notices that it was changed before backward.
   uint32_t version = 0;
+  // Allocated under InferenceMode: every tensor on this storage is an inference tensor. (A view
+  // shares its base's storage, so views of inference tensors are inference tensors and views of
+  // normal tensors are normal, as in PyTorch.)
+  bool inference = false;
 };
+
+// This thread's InferenceMode flag (see tensorgrad/autograd.h).
+extern __thread bool inference_mode_enabled;
+// The error of an in-place write to an inference tensor outside InferenceMode.
+[[noreturn]] void throw_inplace_on_inference_tensor();
 
 // The storage of a small tensor: its bytes live in the same pooled block as the Storage and its
 // shared_ptr control block, which saves a buffer allocation and free per tensor. (16-byte
@@ -83,6 +92,8 @@ struct AutogradMeta {
   bool retains_grad = false;
   // Hooks on a leaf's gradient, run before it is accumulated.
   std::vector<std::pair<unsigned, std::function<Tensor(const Tensor&)>>> leaf_hooks;
+  // How many hooks were ever registered on this tensor: the next hook's handle.
+  unsigned num_hooks = 0;
 };
 
 // TensorImpl itself is defined in tensorgrad/tensor.h (so that its accessors inline); these are
@@ -97,7 +108,11 @@ inline AutogradMeta& TensorImpl::meta() {
   return *autograd;
 }
 inline bool TensorImpl::requires_grad() const { return autograd && autograd->requires_grad; }
-inline void TensorImpl::bump_version() { ++storage->version; }
+inline void TensorImpl::bump_version() {
+  if (__builtin_expect(storage->inference, 0) && !inference_mode_enabled)
+    throw_inplace_on_inference_tensor();
+  ++storage->version;
+}
 
 DimVector contiguous_strides(IntArrayRef sizes);
 int64_t numel_of(IntArrayRef sizes);

@@ -118,6 +118,7 @@ Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, const Tenso
   const size_t nbytes = checked::storage_bytes(sizes, strides, element_size(o.dtype()));
   auto impl = make_pooled<TensorImpl>();
   impl->storage = make_pooled<Storage>(data, nbytes);
+  impl->storage->inference = inference_mode_enabled;
   impl->sizes = sizes;
   impl->strides = strides;
   impl->dtype = o.dtype();
