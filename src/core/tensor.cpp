@@ -57,6 +57,7 @@ Tensor make_empty(IntArrayRef sizes, ScalarType dtype) {
     impl->dtype = dtype;
     impl->numel = 1;
     impl->storage = make_pooled<InlineStorage>(element_size(dtype));
+    impl->storage->inference = inference_mode_enabled;
     return Tensor(std::move(impl));
   }
   impl->sizes.resize_for_overwrite(nd);

@@ -220,6 +220,8 @@ TEST(InferenceModeTest, TensorsMadeInsideAreInferenceTensors) {
     z = x * 2;
     v = x.view({2});
     EXPECT_TRUE(inf.is_inference());
+    EXPECT_TRUE(x.sum().is_inference());  // zero-dim results take a shorter allocation path
+    EXPECT_TRUE(tg::scalar_tensor(1.5).is_inference());
     inf.add_(1);                                                  // fine inside
     EXPECT_TRUE(tg::ones({1}).requires_grad_().requires_grad());  // fine inside, too
     {
