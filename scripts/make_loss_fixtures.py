@@ -116,6 +116,17 @@ for red in REDS:
     case("cross_entropy", [randn(4), torch.tensor(2)], {"reduction": red}, "unbatched")
     case("cross_entropy", [x3, torch.softmax(randn(2, 4, 3), 1)], {"reduction": red}, "probs")
 
+# Margin losses over class indices (appended last so the cases above keep their random draws).
+mx = randn(4, 5)
+for red in REDS:
+    case("multi_margin_loss", [mx, torch.tensor([0, 4, 2, 2])], {"reduction": red})
+    case("multi_margin_loss", [mx, torch.tensor([1, 3, 0, 4])],
+         {"reduction": red, "p": 2, "margin": 0.7, "weight": torch.tensor([0.5, 1.0, 2.0, 1.5, 0.2], dtype=D)})
+    case("multilabel_margin_loss", [mx, torch.tensor([[0, 3, -1, 2, 1], [4, 4, 1, -1, -1],
+                                                      [2, 0, 1, 3, 4], [-1, 0, 0, 0, 0]])], {"reduction": red})
+    case("multi_margin_loss", [mx[1], torch.tensor(3)], {"reduction": red}, "unbatched")
+    case("multilabel_margin_loss", [mx[2], torch.tensor([1, -1, 0, 0, 0])], {"reduction": red}, "unbatched")
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     for c in cases:

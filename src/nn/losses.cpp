@@ -4,6 +4,7 @@
 // (as PyTorch has) whose elementwise derivative is itself differentiable.
 #include <cmath>
 
+#include "kernels/loss.h"
 #include "nn/loss_util.h"
 #include "tensorgrad/nn/functional.h"
 #include "tensorgrad/nn/loss.h"
@@ -98,6 +99,137 @@ Tensor multilabel_soft_margin_loss(const Tensor& input, const Tensor& target,
   const int64_t class_dim = input.dim() - 1;
   loss = loss.sum({class_dim}) / input.size(class_dim);
   return reduce_loss(loss, o.reduction());
+}
+
+namespace {
+
+// The gradient arriving at a per-row loss of shape [N] (or [] for one row) as a column [N, 1],
+// divided by N for the mean.
+Tensor row_loss_grad(const Tensor& g, Reduction r, int64_t n) {
+  if (r == kNone) return g.reshape({-1, 1});
+  return r == kMean ? g / static_cast<double>(n) : g;
+}
+
+Tensor reduce_rows(const Tensor& per_row, Reduction r, bool one_row) {
+  if (r == kNone) return one_row ? per_row.reshape({}) : per_row;
+  return reduce_loss(per_row, r);
+}
+
+}  // namespace
+
+Tensor multi_margin_loss(const Tensor& input, const Tensor& target,
+                         const MultiMarginLossFuncOptions& o) {
+  TG_CHECK(input.defined() && target.defined(), "multi_margin_loss: undefined input or target");
+  TG_CHECK((input.dim() == 1 && input.numel() > 0) || (input.dim() == 2 && input.size(1) > 0),
+           "multi_margin_loss: Expected non-empty vector or matrix with optional 0-dim batch "
+           "size, but got: ",
+           input.sizes());
+  TG_CHECK(o.p() == 1 || o.p() == 2, "multi_margin_loss: only p == 1 and p == 2 supported");
+  TG_CHECK(target.scalar_type() == kLong, "multi_margin_loss: expected scalar type Long but found ",
+           dtype_name(target.scalar_type()));
+  const bool one_row = input.dim() == 1;
+  const int64_t n = one_row ? 1 : input.size(0), c = input.size(-1);
+  TG_CHECK(target.dim() <= 1 && target.numel() == n,
+           "multi_margin_loss: inconsistent target size, got: ", target.sizes());
+  const Tensor& w = o.weight();
+  TG_CHECK(!w.defined() || (w.dim() == 1 && w.numel() == c),
+           "multi_margin_loss: inconsistent weight size, expected ", c, " but got ",
+           w.defined() ? w.sizes() : IntArrayRef());
+  Tensor t = target.reshape({n});
+  {
+    NoGradGuard guard;
+    TG_CHECK(n == 0 || (t.min().item<int64_t>() >= 0 && t.max().item<int64_t>() < c),
+             "multi_margin_loss: target out of range");
+  }
+  const Tensor x = input.reshape({n, c});
+  // mask: 1 at each row's target class; scale: the row's class weight over C.
+  Tensor mask, scale;
+  {
+    NoGradGuard guard;
+    mask = one_hot(t, c).to(input.scalar_type());
+    scale = w.defined() ? (mask * w.to(input.scalar_type())).sum({1}, true) / static_cast<double>(c)
+                        : full({n, 1}, 1.0 / static_cast<double>(c), input.scalar_type());
+  }
+  const double margin = o.margin();
+  const int64_t p = o.p();
+  // z[i, k] = margin - x[i, y_i] + x[i, k], counted for k != y_i where positive.
+  auto margins = [mask, margin](const Tensor& xs) {
+    return (xs - (xs * mask).sum({1}, true)) + margin;
+  };
+  Tensor out;
+  {
+    NoGradGuard guard;
+    Tensor h = margins(x).relu();
+    if (p == 2) h = h * h;
+    out = reduce_rows((h * (1 - mask) * scale).sum({1}), o.reduction(), one_row);
+  }
+  if (autograd::should_record({&input})) {
+    const Reduction r = o.reduction();
+    const DimVector shape(input.sizes());
+    autograd::record("MultiMarginLossBackward0", {&input}, {&out},
+                     {autograd::save(input), autograd::save(mask), autograd::save(scale)},
+                     [r, n, c, p, margin, shape](const autograd::tensor_list& g,
+                                                 const autograd::tensor_list& s) {
+                       const Tensor& mask = s[1];
+                       Tensor xs = s[0].reshape({n, c});
+                       Tensor z = (xs - (xs * mask).sum({1}, true)) + margin;
+                       Tensor dz = p == 1 ? (z > 0).to(xs.scalar_type()) : z.relu() * 2;
+                       Tensor gz = dz * (1 - mask) * s[2];
+                       Tensor gx = (gz - mask * gz.sum({1}, true)) * row_loss_grad(g[0], r, n);
+                       return autograd::tensor_list{gx.reshape(shape)};
+                     });
+  }
+  return out;
+}
+
+Tensor multilabel_margin_loss(const Tensor& input, const Tensor& target,
+                              const MultilabelMarginLossFuncOptions& o) {
+  TG_CHECK(input.defined() && target.defined(),
+           "multilabel_margin_loss: undefined input or target");
+  TG_CHECK((input.dim() == 1 && input.numel() > 0) || (input.dim() == 2 && input.size(1) > 0),
+           "multilabel_margin_loss: Expected non-empty vector or matrix with optional 0-dim "
+           "batch size, but got: ",
+           input.sizes());
+  TG_CHECK(target.scalar_type() == kLong,
+           "multilabel_margin_loss: expected scalar type Long but found ",
+           dtype_name(target.scalar_type()));
+  TG_CHECK(target.sizes().equals(input.sizes()), "multilabel_margin_loss: inconsistent size ",
+           target.sizes(), " for argument #2 'target'");
+  const bool one_row = input.dim() == 1;
+  const int64_t n = one_row ? 1 : input.size(0), c = input.size(-1);
+  // pair[i, j, k] weighs the hinge max(0, 1 - (x[i, j] - x[i, k])): the number of times class j
+  // is listed for row i, for each class k that is not listed, over C.
+  Tensor pair;
+  {
+    NoGradGuard guard;
+    Tensor counts = zeros({n, c}, kDouble), listed = zeros({n, c}, kDouble);
+    kernels::multilabel_margin_counts(counts, listed, target.reshape({n, c}).contiguous());
+    pair = (counts.unsqueeze(2) * (1 - listed).unsqueeze(1) / static_cast<double>(c))
+               .to(input.scalar_type());
+  }
+  auto hinge = [](const Tensor& xs) { return 1 - xs.unsqueeze(2) + xs.unsqueeze(1); };
+  Tensor out;
+  {
+    NoGradGuard guard;
+    Tensor xs = input.reshape({n, c});
+    out = reduce_rows((hinge(xs).relu() * pair).sum({1, 2}), o.reduction(), one_row);
+  }
+  if (autograd::should_record({&input})) {
+    const Reduction r = o.reduction();
+    const DimVector shape(input.sizes());
+    autograd::record(
+        "MultilabelMarginLossBackward0", {&input}, {&out},
+        {autograd::save(input), autograd::save(pair)},
+        [r, n, c, shape, hinge](const autograd::tensor_list& g, const autograd::tensor_list& s) {
+          Tensor xs = s[0].reshape({n, c});
+          Tensor a = (hinge(xs) > 0).to(xs.scalar_type()) * s[1];
+          // d/dx[i, k] of the hinge is -1 where k is the listed class j, +1 where it is the
+          // other one.
+          Tensor gx = (a.sum({1}) - a.sum({2})) * row_loss_grad(g[0], r, n);
+          return autograd::tensor_list{gx.reshape(shape)};
+        });
+  }
+  return out;
 }
 
 Tensor kl_div(const Tensor& input, const Tensor& target, const KLDivFuncOptions& o) {
@@ -253,6 +385,8 @@ TG_DEFINE_LOSS_FORWARD(MultiLabelSoftMarginLoss, multilabel_soft_margin_loss)
 TG_DEFINE_LOSS_FORWARD(KLDivLoss, kl_div)
 TG_DEFINE_LOSS_FORWARD(HingeEmbeddingLoss, hinge_embedding_loss)
 TG_DEFINE_LOSS_FORWARD(PoissonNLLLoss, poisson_nll_loss)
+TG_DEFINE_LOSS_FORWARD(MultiMarginLoss, multi_margin_loss)
+TG_DEFINE_LOSS_FORWARD(MultiLabelMarginLoss, multilabel_margin_loss)
 #undef TG_DEFINE_LOSS_FORWARD
 
 Tensor MarginRankingLossImpl::forward(const Tensor& input1, const Tensor& input2,

@@ -84,6 +84,14 @@ tg::Tensor call(const std::string& fn, const Inputs& in, const json& o) {
   if (fn == "normalize")
     return F::normalize(in[0],
                         F::NormalizeFuncOptions().p(o.value("p", 2.0)).dim(o.value("dim", 1)));
+  if (fn == "multi_margin_loss")
+    return F::multi_margin_loss(in[0], in[1],
+                                F::MultiMarginLossFuncOptions()
+                                    .p(o.value("p", 1))
+                                    .margin(o.value("margin", 1.0))
+                                    .weight(weight_of(o))
+                                    .reduction(r));
+  if (fn == "multilabel_margin_loss") return F::multilabel_margin_loss(in[0], in[1], r);
   if (fn == "nll_loss")
     return F::nll_loss(
         in[0], in[1],
@@ -157,7 +165,7 @@ TEST(LossFunctions, MatchPyTorch) {
     }
     ++checked;
   }
-  EXPECT_EQ(checked, 86);
+  EXPECT_EQ(checked, 101);
 }
 
 // Finite differences in float64, first and second order, for every loss and reduction, with a
@@ -274,6 +282,33 @@ TEST(LossFunctions, Gradcheck) {
                           F::CrossEntropyFuncOptions(r).weight(w).label_smoothing(0.1));
                     },
                     {u({4, 3}), u({4, 3})}});
+    // Inputs whose margins z = 1 - x[y] + x[k] stay away from the kink at 0 (|z| >= 0.05).
+    tg::Tensor mx = tg::tensor(
+        {{0.1, 0.9, -0.4, 1.7, 0.35}, {-1.2, 0.3, 0.8, -0.25, 2.2}, {0.6, -0.7, 1.3, 0.05, -1.9}},
+        tg::kFloat64);
+    rows.push_back({"multi_margin" + rn,
+                    [r, w](const Inputs& v) {
+                      return F::multi_margin_loss(v[0], tg::tensor({3, 0, 2}),
+                                                  F::MultiMarginLossFuncOptions().reduction(r));
+                    },
+                    {mx.clone().requires_grad_()}});
+    rows.push_back({"multi_margin_p2_weight" + rn,
+                    [r](const Inputs& v) {
+                      return F::multi_margin_loss(
+                          v[0], tg::tensor({1, 4, 0}),
+                          F::MultiMarginLossFuncOptions()
+                              .p(2)
+                              .weight(tg::tensor({0.5, 1.0, 2.0, 1.5, 0.2}, tg::kFloat64))
+                              .reduction(r));
+                    },
+                    {mx.t().contiguous().t().requires_grad_()}});
+    rows.push_back({"multilabel_margin" + rn,
+                    [r](const Inputs& v) {
+                      return F::multilabel_margin_loss(
+                          v[0], tg::tensor({{3, 3, 1, -1, 0}, {4, -1, 0, 0, 0}, {0, 1, 2, 3, 4}}),
+                          r);
+                    },
+                    {mx.clone().requires_grad_()}});
     rows.push_back({"nll_nd" + rn,
                     [r, w](const Inputs& v) {
                       return F::nll_loss(v[0], tg::tensor({{0, 2}, {1, 1}}),
@@ -331,6 +366,15 @@ TEST(LossFunctions, Errors) {
                "Expected input batch_size (2) to match target batch_size (3).");
   EXPECT_ERROR(F::nll_loss(tg::ones({2, 3, 4}), tg::full({2, 4}, 3, tg::kLong)),
                "Target 3 is out of bounds");
+  EXPECT_ERROR(F::multi_margin_loss(x, tg::tensor({0, 1}), F::MultiMarginLossFuncOptions().p(3)),
+               "only p == 1 and p == 2 supported");
+  EXPECT_ERROR(F::multi_margin_loss(x, tg::tensor({0, 1, 2})),
+               "inconsistent target size, got: [3]");
+  EXPECT_ERROR(F::multi_margin_loss(x, tg::tensor({0, 3})), "target out of range");
+  EXPECT_ERROR(F::multilabel_margin_loss(x, tg::tensor({0, 1})),
+               "inconsistent size [2] for argument #2 'target'");
+  EXPECT_ERROR(F::multilabel_margin_loss(x, tg::tensor({{0, 1, 3}, {0, 1, 2}})),
+               "argument #2 'target' is out of range");
   EXPECT_ERROR(F::kl_div(tg::ones({2}, tg::kLong), tg::ones({2}, tg::kLong)),
                "kl_div: Integral inputs not supported.");
 }
@@ -367,6 +411,11 @@ TEST(LossFunctions, ModulesForwardAndPrint) {
                   .equal(F::kl_div(x, y.abs(), F::KLDivFuncOptions(tg::kBatchMean))));
   EXPECT_TRUE(nn::HingeEmbeddingLoss()(x, y.sign()).equal(F::hinge_embedding_loss(x, y.sign())));
   EXPECT_TRUE(nn::PoissonNLLLoss()(x, y.abs()).equal(F::poisson_nll_loss(x, y.abs())));
+  auto cls = tg::tensor({0, 2, 1, 1});
+  EXPECT_TRUE(nn::MultiMarginLoss(nn::MultiMarginLossOptions().margin(0.5))(x, cls).equal(
+      F::multi_margin_loss(x, cls, F::MultiMarginLossFuncOptions().margin(0.5))));
+  auto labels = tg::tensor({{0, -1, 0}, {2, 1, -1}, {1, 1, 1}, {-1, 0, 0}});
+  EXPECT_TRUE(nn::MultiLabelMarginLoss()(x, labels).equal(F::multilabel_margin_loss(x, labels)));
   EXPECT_TRUE(nn::MarginRankingLoss()(x.select(1, 0), y.select(1, 0), t)
                   .equal(F::margin_ranking_loss(x.select(1, 0), y.select(1, 0), t)));
   EXPECT_TRUE(nn::CosineEmbeddingLoss()(x, y, t).equal(F::cosine_embedding_loss(x, y, t)));

@@ -30,6 +30,8 @@ TG_DECLARE_LOSS(MultiLabelSoftMarginLoss, MultiLabelSoftMarginLossOptions);
 TG_DECLARE_LOSS(KLDivLoss, KLDivLossOptions);
 TG_DECLARE_LOSS(HingeEmbeddingLoss, HingeEmbeddingLossOptions);
 TG_DECLARE_LOSS(PoissonNLLLoss, PoissonNLLLossOptions);
+TG_DECLARE_LOSS(MultiMarginLoss, MultiMarginLossOptions);
+TG_DECLARE_LOSS(MultiLabelMarginLoss, MultiLabelMarginLossOptions);
 #undef TG_DECLARE_LOSS
 
 // Modules of three inputs or of two inputs without a target.

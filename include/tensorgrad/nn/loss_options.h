@@ -56,6 +56,18 @@ struct MultiLabelSoftMarginLossOptions {
   TG_ARG(Reduction, reduction);
 };
 
+struct MultiMarginLossOptions {
+  TG_ARG(int64_t, p) = 1;
+  TG_ARG(double, margin) = 1.0;
+  TG_ARG(Tensor, weight) = {};
+  TG_ARG(Reduction, reduction) = kMean;
+};
+
+struct MultiLabelMarginLossOptions {
+  MultiLabelMarginLossOptions(Reduction r = kMean) : reduction_(r) {}  // NOLINT
+  TG_ARG(Reduction, reduction);
+};
+
 struct MarginRankingLossOptions {
   TG_ARG(double, margin) = 0;
   TG_ARG(Reduction, reduction) = kMean;
@@ -103,6 +115,8 @@ using SmoothL1LossFuncOptions = SmoothL1LossOptions;
 using HuberLossFuncOptions = HuberLossOptions;
 using SoftMarginLossFuncOptions = SoftMarginLossOptions;
 using MultilabelSoftMarginLossFuncOptions = MultiLabelSoftMarginLossOptions;
+using MultiMarginLossFuncOptions = MultiMarginLossOptions;
+using MultilabelMarginLossFuncOptions = MultiLabelMarginLossOptions;
 using MarginRankingLossFuncOptions = MarginRankingLossOptions;
 using HingeEmbeddingLossFuncOptions = HingeEmbeddingLossOptions;
 using CosineEmbeddingLossFuncOptions = CosineEmbeddingLossOptions;
