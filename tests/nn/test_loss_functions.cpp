@@ -336,7 +336,13 @@ TEST(LossFunctions, Gradcheck) {
 
 TEST(LossFunctions, Errors) {
   auto x = tg::ones({2, 3}, tg::kFloat64);
-  EXPECT_ERROR(F::smooth_l1_loss(x, tg::ones({4})), "[2, 3]");
+  EXPECT_ERROR(
+      F::smooth_l1_loss(x, tg::ones({4})),
+      "The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1");
+  EXPECT_ERROR(F::kl_div(x, tg::ones({3, 3})),
+               "The size of tensor a (2) must match the size of tensor b (3)");
+  EXPECT_ERROR(F::pairwise_distance(x, tg::ones({2, 4})),
+               "The size of tensor a (3) must match the size of tensor b (4)");
   EXPECT_ERROR(F::smooth_l1_loss(x, x, F::SmoothL1LossFuncOptions().beta(-1)),
                "smooth_l1_loss does not support negative values for beta.");
   EXPECT_ERROR(F::huber_loss(x, x, F::HuberLossFuncOptions().delta(0)),
