@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Reference trajectories for tensorgrad's optimizers and LR schedulers, produced by real PyTorch 1.13.
 
-Writes tests/fixtures/optim/trajectories.json. tests/optim/test_optimizers.cpp replays every case with
+Writes tests/fixtures/optim/trajectories.json and, for RMSprop, Adagrad, LBFGS and the further
+schedulers, tests/fixtures/optim/trajectories_more.json (replayed by test_optimizers_more.cpp). tests/optim/test_optimizers.cpp replays every case with
 tensorgrad and compares the parameters after steps 1, 2, 10, 100 and 300. The fixture also holds the
 results of the in-place ops the update rules are made of (add_/sub_ with alpha, mul_, div,
 addcmul_, addcdiv_), which PyTorch's AVX2 kernels round in a particular way (fused multiply-add).
@@ -109,8 +110,9 @@ CASES = [
 
 
 def make_optimizer(case, params):
-    cls = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW}[
-        case["optimizer"]]
+    cls = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW,
+           "rmsprop": torch.optim.RMSprop, "adagrad": torch.optim.Adagrad,
+           "lbfgs": torch.optim.LBFGS}[case["optimizer"]]
 
     def kwargs(opts):
         kw = dict(opts)
@@ -129,26 +131,62 @@ def flat(t):
     return [float(v) for v in t.detach().reshape(-1).tolist()]
 
 
-def run_case(case, problem, spec, perturb=False):
+def make_scheduler(s, opt):
+    lrs = torch.optim.lr_scheduler
+    kind = s["type"]
+    if kind == "steplr":
+        return lrs.StepLR(opt, step_size=s["step_size"], gamma=s["gamma"])
+    if kind == "exponential":
+        return lrs.ExponentialLR(opt, gamma=s["gamma"])
+    if kind == "multistep":
+        return lrs.MultiStepLR(opt, milestones=s["milestones"], gamma=s["gamma"])
+    if kind == "cosine":
+        return lrs.CosineAnnealingLR(opt, T_max=s["T_max"], eta_min=s["eta_min"])
+    if kind == "onecycle":
+        return lrs.OneCycleLR(opt, max_lr=s["max_lr"], total_steps=s["total_steps"],
+                              pct_start=s["pct_start"], anneal_strategy=s["anneal_strategy"],
+                              three_phase=s["three_phase"])
+    if kind == "plateau":
+        return lrs.ReduceLROnPlateau(opt, mode=s["mode"], factor=s["factor"],
+                                     patience=s["patience"], threshold=s["threshold"],
+                                     threshold_mode=s["threshold_mode"], cooldown=s["cooldown"],
+                                     min_lr=s["min_lr"])
+    raise ValueError(kind)
+
+
+def run_case(case, problem, spec, perturb=False, steps=STEPS, checkpoint_steps=CHECKPOINTS):
     params = {n: v.clone().requires_grad_(True) for n, v in spec["init"].items()}
     opt = make_optimizer(case, params)
     sched = None
     if case.get("scheduler"):
-        s = case["scheduler"]
-        sched = torch.optim.lr_scheduler.StepLR(opt, step_size=s["step_size"], gamma=s["gamma"])
+        sched = make_scheduler(case["scheduler"], opt)
     checkpoints = []
-    for step in range(1, STEPS + 1):
-        opt.zero_grad()
-        loss = loss_fn(problem, spec["data"], params["W"], params["b"], perturb)
-        loss.backward()
-        opt.step()
+    for step in range(1, steps + 1):
+        if case["optimizer"] == "lbfgs":
+            def closure():
+                opt.zero_grad()
+                l = loss_fn(problem, spec["data"], params["W"], params["b"], perturb)
+                l.backward()
+                return l
+            loss = opt.step(closure)
+        else:
+            opt.zero_grad()
+            loss = loss_fn(problem, spec["data"], params["W"], params["b"], perturb)
+            loss.backward()
+            opt.step()
         if sched is not None:
-            sched.step()
-        if step in CHECKPOINTS:
+            if case["scheduler"]["type"] == "plateau":
+                sched.step(float(loss))
+            else:
+                sched.step()
+        if step in checkpoint_steps:
             cp = {"step": step, "loss": float(loss), "W": flat(params["W"]), "b": flat(params["b"]),
                   "lr": [float(g["lr"]) for g in opt.param_groups]}
-            if sched is not None:
+            if sched is not None and hasattr(sched, "get_last_lr"):
                 cp["last_lr"] = [float(v) for v in sched.get_last_lr()]
+            if sched is not None and case["scheduler"]["type"] == "onecycle":
+                grp = opt.param_groups[0]
+                cp["momentum"] = float(grp["betas"][0] if "betas" in grp else grp["momentum"])
             checkpoints.append(cp)
     return checkpoints
 
@@ -172,6 +210,72 @@ def make_pointwise():
     enc = lambda t: {"shape": list(t.shape), "values": flat(t)}
     return {"inputs": {"a": enc(a), "b": enc(b), "c": enc(c)}, "value": v,
             "results": {k: enc(t) for k, t in results.items()}}
+
+
+# RMSprop, Adagrad, LBFGS and the schedulers beyond StepLR, written to trajectories_more.json.
+CASES_MORE = [
+    {"name": "rmsprop_default", "optimizer": "rmsprop", "options": {"lr": 0.01}},
+    {"name": "rmsprop_momentum", "optimizer": "rmsprop", "options": {"lr": 0.005, "momentum": 0.9}},
+    {"name": "rmsprop_centered", "optimizer": "rmsprop",
+     "options": {"lr": 0.005, "alpha": 0.9, "eps": 1e-6, "momentum": 0.5, "centered": True,
+                 "weight_decay": 0.01}},
+    {"name": "adagrad_default", "optimizer": "adagrad", "options": {"lr": 0.1}},
+    {"name": "adagrad_decay", "optimizer": "adagrad",
+     "options": {"lr": 0.2, "lr_decay": 0.01, "weight_decay": 0.05,
+                 "initial_accumulator_value": 0.1, "eps": 1e-8}},
+    {"name": "rmsprop_two_groups", "optimizer": "rmsprop", "options": {"lr": 0.01},
+     "groups": [{"params": ["W"], "options": {"lr": 0.01}},
+                {"params": ["b"], "options": {"lr": 0.003, "centered": True}}]},
+    {"name": "sgd_exponential", "optimizer": "sgd", "options": {"lr": 0.05, "momentum": 0.9},
+     "scheduler": {"type": "exponential", "gamma": 0.99}},
+    {"name": "adam_multistep", "optimizer": "adam", "options": {"lr": 0.02},
+     "scheduler": {"type": "multistep", "milestones": [10, 50, 50, 200], "gamma": 0.5}},
+    {"name": "sgd_cosine", "optimizer": "sgd", "options": {"lr": 0.05, "momentum": 0.5},
+     "scheduler": {"type": "cosine", "T_max": 40, "eta_min": 0.001}},
+    {"name": "adam_onecycle", "optimizer": "adam", "options": {"lr": 0.01},
+     "scheduler": {"type": "onecycle", "max_lr": 0.02, "total_steps": 300, "pct_start": 0.3,
+                   "anneal_strategy": "cos", "three_phase": False}},
+    {"name": "sgd_onecycle_three_phase", "optimizer": "sgd", "options": {"lr": 0.01, "momentum": 0.9},
+     "scheduler": {"type": "onecycle", "max_lr": 0.05, "total_steps": 300, "pct_start": 0.25,
+                   "anneal_strategy": "linear", "three_phase": True}},
+    {"name": "sgd_plateau", "optimizer": "sgd", "options": {"lr": 0.05, "momentum": 0.9},
+     "scheduler": {"type": "plateau", "mode": "min", "factor": 0.5, "patience": 3,
+                   "threshold": 1e-3, "threshold_mode": "rel", "cooldown": 2, "min_lr": 1e-3}},
+    {"name": "adam_plateau_abs", "optimizer": "adam", "options": {"lr": 0.02},
+     "scheduler": {"type": "plateau", "mode": "min", "factor": 0.3, "patience": 5,
+                   "threshold": 1e-4, "threshold_mode": "abs", "cooldown": 0, "min_lr": 0.0}},
+    {"name": "lbfgs_default", "optimizer": "lbfgs", "options": {"lr": 1.0}, "steps": 5},
+    {"name": "lbfgs_small_history", "optimizer": "lbfgs",
+     "options": {"lr": 0.5, "max_iter": 4, "history_size": 3}, "steps": 5},
+    {"name": "lbfgs_strong_wolfe", "optimizer": "lbfgs",
+     "options": {"lr": 1.0, "max_iter": 2, "history_size": 5, "line_search_fn": "strong_wolfe"},
+     "steps": 3},
+    {"name": "lbfgs_strong_wolfe_lr", "optimizer": "lbfgs",
+     "options": {"lr": 0.3, "max_iter": 3, "line_search_fn": "strong_wolfe"}, "steps": 5},
+]
+# Few iterations: near the minimum the float32 loss is flat to within its rounding, and last-bit
+# differences in dot products (summation order) may send the search anywhere along that floor.
+LBFGS_CHECKPOINTS = [1, 2, 3, 5]
+
+
+def more_cases(problems):
+    out = []
+    for case in CASES_MORE:
+        steps = case.get("steps", STEPS)
+        cps = [c for c in LBFGS_CHECKPOINTS if c <= steps] if "steps" in case else CHECKPOINTS
+        for problem in ("quad", "mlp"):
+            entry = dict(case)
+            entry["problem"] = problem
+            entry["steps"] = steps
+            entry["checkpoints"] = run_case(case, problem, problems[problem], steps=steps,
+                                            checkpoint_steps=cps)
+            other = run_case(case, problem, problems[problem], perturb=(problem == "mlp"),
+                             steps=steps, checkpoint_steps=cps)
+            for cp, o in zip(entry["checkpoints"], other):
+                cp["sensitivity"] = max(abs(x - y) for x, y in zip(cp["W"] + cp["b"],
+                                                                    o["W"] + o["b"]))
+            out.append(entry)
+    return out
 
 
 def main():
@@ -208,6 +312,14 @@ def main():
         json.dump(out, f, indent=1)
         f.write("\n")
     print("wrote", path, os.path.getsize(path), "bytes,", len(out["cases"]), "cases")
+
+    more = {"torch_version": torch.__version__, "problems": out["problems"],
+            "cases": more_cases(problems)}
+    path = os.path.join(OUT_DIR, "trajectories_more.json")
+    with open(path, "w") as f:
+        json.dump(more, f, indent=1)
+        f.write("\n")
+    print("wrote", path, os.path.getsize(path), "bytes,", len(more["cases"]), "cases")
 
 
 if __name__ == "__main__":

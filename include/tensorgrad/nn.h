@@ -1,9 +1,11 @@
 // tg::nn: modules, layers, losses, functional forms and initialisation.
 #pragma once
 
+#include "tensorgrad/nn/containers.h"
 #include "tensorgrad/nn/functional.h"
 #include "tensorgrad/nn/init.h"
 #include "tensorgrad/nn/loss.h"
 #include "tensorgrad/nn/module.h"
 #include "tensorgrad/nn/modules.h"
 #include "tensorgrad/nn/options.h"
+#include "tensorgrad/nn/utils.h"

@@ -67,4 +67,20 @@ void nll_loss_mask(const Tensor& mask, const Tensor& target, const Tensor& weigh
   }
 }
 
+void multilabel_margin_counts(const Tensor& counts, const Tensor& is_target, const Tensor& target) {
+  const int64_t n = counts.size(0), c = counts.size(1);
+  double* cp = impl_of(counts)->data_as<double>();
+  double* ip = impl_of(is_target)->data_as<double>();
+  const int64_t* tp = impl_of(target)->data_as<int64_t>();
+  for (int64_t i = 0; i < n; ++i) {
+    for (int64_t j = 0; j < c; ++j) {
+      const int64_t k = tp[i * c + j];
+      if (k < 0) break;
+      TG_CHECK(k < c, "multilabel_margin_loss: argument #2 'target' is out of range");
+      cp[i * c + k] += 1;
+      ip[i * c + k] = 1;
+    }
+  }
+}
+
 }  // namespace tg::kernels

@@ -23,4 +23,10 @@ void mse_loss_backward(const Tensor& out, const Tensor& x, const Tensor& y, cons
 void nll_loss_mask(const Tensor& mask, const Tensor& target, const Tensor& weight,
                    int64_t ignore_index);
 
+// multilabel_margin_loss's target rows: each row of target lists class indices up to the first
+// negative one; counts[i, k] is how often class k is listed in row i (duplicates count, as in
+// PyTorch), is_target[i, k] is 1 where it is listed at all. counts and is_target: contiguous
+// [n, c] double, zeroed; target: contiguous [n, c] int64. Throws for an index >= c.
+void multilabel_margin_counts(const Tensor& counts, const Tensor& is_target, const Tensor& target);
+
 }  // namespace tg::kernels

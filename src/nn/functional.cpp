@@ -5,6 +5,7 @@
 
 #include "autograd/function.h"
 #include "kernels/loss.h"
+#include "nn/loss_util.h"
 #include "ops/internal.h"
 #include "tensorgrad/autograd.h"
 #include "tensorgrad/nn/loss.h"
@@ -51,42 +52,10 @@ Tensor dropout(const Tensor& x, const DropoutFuncOptions& o) {
   return x * keep;
 }
 
+using detail::record_loss;
+using detail::reduce_loss;
+
 namespace {
-
-// The gradient arriving at a reduced loss, spread back over the elementwise losses.
-Tensor expand_loss_grad(const Tensor& g, IntArrayRef shape, Reduction r, int64_t n) {
-  if (r == kNone) return g;
-  Tensor e = g.expand(shape);
-  return r == kMean ? e / static_cast<double>(n) : e;
-}
-
-Tensor reduce_loss(const Tensor& elementwise, Reduction r) {
-  switch (r) {
-    case kNone:
-      return elementwise;
-    case kSum:
-      return elementwise.sum();
-    case kMean:
-      return elementwise.mean();
-  }
-  return elementwise;
-}
-
-// Records `name` for a loss of (input, target) whose elementwise derivatives are given by
-// grad_fn(input, target) -> (d/dinput, d/dtarget).
-template <typename GradFn>
-void record_loss(const char* name, const Tensor& input, const Tensor& target, Tensor& out,
-                 Reduction r, GradFn grad_fn) {
-  if (!autograd::should_record({&input, &target})) return;
-  DimVector shape = infer_size(input.sizes(), target.sizes(), name);
-  const int64_t n = numel_of(shape);
-  autograd::record(name, {&input, &target}, {&out}, {save(input), save(target)},
-                   [shape, n, r, grad_fn](const tensor_list& g, const tensor_list& s) {
-                     Tensor gk = expand_loss_grad(g[0], shape, r, n);
-                     auto [gi, gt] = grad_fn(s[0], s[1]);
-                     return tensor_list{gi * gk, gt.defined() ? gt * gk : Tensor()};
-                   });
-}
 
 void check_loss_args(const Tensor& input, const Tensor& target, const char* op) {
   TG_CHECK(input.defined() && target.defined(), op, ": undefined input or target");
@@ -235,36 +204,66 @@ Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& targe
 
 Tensor nll_loss(const Tensor& input, const Tensor& target, const NLLLossFuncOptions& o) {
   TG_CHECK(input.defined() && target.defined(), "nll_loss: undefined input or target");
-  TG_CHECK(input.dim() == 1 || input.dim() == 2,
-           "nll_loss: expected input of shape [C] or [N, C], got ", input.sizes());
-  TG_CHECK(target.scalar_type() == kLong,
-           "nll_loss: expected target of dtype int64 (class indices), got ",
+  TG_CHECK(input.dim() >= 1, "nll_loss: Expected 1 or more dimensions (got ", input.dim(), ")");
+  TG_CHECK(target.scalar_type() == kLong, "nll_loss: expected scalar type Long but found ",
            dtype_name(target.scalar_type()));
-  Tensor x = input.dim() == 1 ? input.unsqueeze(0) : input;
-  Tensor t = input.dim() == 1 ? target.reshape({1}) : target;
-  TG_CHECK(t.dim() == 1 && t.size(0) == x.size(0), "nll_loss: Expected input batch_size (",
-           x.size(0), ") to match target batch_size (", t.dim() == 1 ? t.size(0) : -1, "); shapes ",
-           input.sizes(), " and ", target.sizes());
-  const int64_t n = x.size(0), c = x.size(1);
+  const int64_t dim = input.dim();
+  if (dim <= 2) {
+    TG_CHECK(target.dim() <= 1,
+             "nll_loss: 0D or 1D target tensor expected, multi-target not supported");
+    const bool no_batch_dim = dim == 1 && target.dim() == 0;
+    TG_CHECK(no_batch_dim || (dim == 2 && target.dim() == 1 && input.size(0) == target.size(0)),
+             "nll_loss: Expected input batch_size (", dim == 1 ? 1 : input.size(0),
+             ") to match target batch_size (", target.dim() == 0 ? 1 : target.size(0), ").");
+  } else {
+    TG_CHECK(target.dim() >= 1 && input.size(0) == target.size(0),
+             "nll_loss: Expected input batch_size (", input.size(0),
+             ") to match target batch_size (", target.dim() == 0 ? 1 : target.size(0), ").");
+    DimVector want{input.size(0)};
+    for (int64_t d = 2; d < dim; ++d) want.push_back(input.size(d));
+    TG_CHECK(target.sizes().equals(want), "nll_loss: Expected target size ", IntArrayRef(want),
+             ", got ", target.sizes());
+  }
+  const int64_t c = input.size(dim == 1 ? 0 : 1);
   Tensor w = o.weight();
   TG_CHECK(!w.defined() || (w.dim() == 1 && w.size(0) == c),
            "nll_loss: weight tensor should be defined either for all ", c,
            " classes or no classes but got weight tensor of shape: ",
            w.defined() ? w.sizes() : IntArrayRef());
-  // mask[i, k] = w[k] where k == target[i] (and target[i] is not ignored), else 0; built in
-  // double, then converted once.
-  Tensor mask64 = zeros({n, c}, kDouble);
-  kernels::nll_loss_mask(mask64, t, w.defined() ? w.to(kDouble) : Tensor(), o.ignore_index());
-  Tensor mask = mask64.to(x.scalar_type());
+  // mask has the input's shape: mask[..., k, ...] = w[k] where k is the element's target (and
+  // that target is not ignored), else 0. It is built in double as rows of [elements, classes]
+  // (the class dimension moved last), then moved back and converted once. The loss is then
+  // -(input * mask) summed over the class dimension, and its gradient -mask * grad.
+  Tensor mask;
+  {
+    NoGradGuard guard;
+    const int64_t m = target.numel();
+    Tensor rows = zeros({m, c}, kDouble);
+    kernels::nll_loss_mask(rows, target.reshape({-1}).contiguous(),
+                           w.defined() ? w.to(kDouble).contiguous() : Tensor(), o.ignore_index());
+    if (dim <= 2) {
+      mask = rows.reshape(input.sizes());
+    } else {
+      DimVector moved{input.size(0)}, inverse{0, dim - 1};
+      for (int64_t d = 2; d < dim; ++d) {
+        moved.push_back(input.size(d));
+        inverse.push_back(d - 1);
+      }
+      moved.push_back(c);
+      mask = rows.reshape(moved).permute(inverse);
+    }
+    mask = mask.to(input.scalar_type()).contiguous();
+  }
+  const int64_t class_dim = dim == 1 ? 0 : 1;
   Tensor out;
   Tensor total_weight;
   {
     NoGradGuard guard;
-    Tensor per_sample = -(x * mask).sum({1});
+    Tensor per_sample = -(input * mask).sum({class_dim});
     total_weight = mask.sum();
     switch (o.reduction()) {
       case kNone:
-        out = input.dim() == 1 ? per_sample.reshape({}) : per_sample;
+        out = per_sample;
         break;
       case kSum:
         out = per_sample.sum();
@@ -274,35 +273,133 @@ Tensor nll_loss(const Tensor& input, const Tensor& target, const NLLLossFuncOpti
         break;
     }
   }
+  const Reduction r = o.reduction();
+  // PyTorch runs inputs of 3 or more dimensions through nll_loss2d, viewing those other than
+  // [N, C, H, W] as [N, C, 1, rest]; unreduced, its result is then viewed back (ViewBackward0).
+  const bool spatial = dim >= 3;
+  const bool view_back = spatial && dim != 4 && r == kNone;
+  if (view_back) out = out.reshape({out.size(0), 1, -1});
   if (autograd::should_record({&input})) {
-    const Reduction r = o.reduction();
-    const bool one_d = input.dim() == 1;
-    autograd::record("NllLossBackward0", {&input}, {&out}, {save(mask), save(total_weight)},
-                     [r, one_d](const tensor_list& g, const tensor_list& s) {
+    const DimVector out_shape(target.sizes());
+    autograd::record(spatial ? "NllLoss2DBackward0" : "NllLossBackward0", {&input}, {&out},
+                     {save(mask), save(total_weight)},
+                     [r, class_dim, out_shape](const tensor_list& g, const tensor_list& s) {
                        Tensor gk;
                        if (r == kNone)
-                         gk = g[0].reshape({-1, 1});
+                         gk = g[0].reshape(out_shape).unsqueeze(class_dim);
                        else if (r == kSum)
                          gk = g[0];
                        else
                          gk = g[0] / s[1];
-                       Tensor gi = -s[0] * gk;
-                       return tensor_list{one_d ? gi.reshape({-1}) : gi};
+                       return tensor_list{-s[0] * gk};
                      });
   }
+  return view_back ? out.view(target.sizes()) : out;
+}
+
+namespace {
+
+// x / n recorded as ATen records a division by a Scalar (DivBackward1).
+Tensor div_by_count(const Tensor& x, double n) {
+  Tensor out;
+  {
+    NoGradGuard guard;
+    out = x / n;
+  }
+  if (autograd::should_record({&x}))
+    autograd::record(
+        "DivBackward1", {&x}, {&out}, {},
+        [n](const tensor_list& g, const tensor_list&) { return tensor_list{g[0] / n}; });
   return out;
 }
 
+// The weight viewed so that it broadcasts along the class dimension of an input of `dim` dims.
+Tensor class_weight_view(const Tensor& w, int64_t dim, int64_t class_dim) {
+  DimVector shape(static_cast<size_t>(dim), 1);
+  shape[static_cast<size_t>(class_dim)] = w.size(0);
+  return w.reshape(shape);
+}
+
+}  // namespace
+
 Tensor cross_entropy(const Tensor& input, const Tensor& target, const CrossEntropyFuncOptions& o) {
   TG_CHECK(input.defined() && target.defined(), "cross_entropy: undefined input or target");
-  TG_CHECK(o.label_smoothing() == 0.0, "cross_entropy: label_smoothing is not supported");
+  TG_CHECK(input.dim() >= 1, "cross_entropy: Expected 1 or more dimensions (got ", input.dim(),
+           ")");
+  const double ls = o.label_smoothing();
+  TG_CHECK(ls >= 0.0 && ls <= 1.0,
+           "cross_entropy: label_smoothing must be between 0.0 and 1.0. Got: ", ls);
+  const int64_t class_dim = input.dim() == 1 ? 0 : 1;
+  const int64_t c = input.size(class_dim);
+  const Tensor& w = o.weight();
+  const Reduction r = o.reduction();
+  if (input.sizes().equals(target.sizes())) {
+    // Class probabilities as targets.
+    TG_CHECK(
+        target.is_floating_point(),
+        "cross_entropy: Expected floating point type for target with class probabilities, got ",
+        dtype_name(target.scalar_type()));
+    TG_CHECK(o.ignore_index() < 0,
+             "cross_entropy: ignore_index is not supported for floating point target");
+    TG_CHECK(!w.defined() || (w.dim() == 1 && w.numel() == c),
+             "cross_entropy: weight tensor should be defined either for all ", c,
+             " classes or no classes but got weight tensor of shape: ",
+             w.defined() ? w.sizes() : IntArrayRef());
+    Tensor logp = tg::log_softmax(input, class_dim);
+    Tensor t = ls > 0 ? target * (1 - ls) + ls / static_cast<double>(c) : target;
+    Tensor prod = logp * t;
+    if (w.defined()) prod = prod * class_weight_view(w, input.dim(), class_dim);
+    switch (r) {
+      case kNone:
+        return -prod.sum({class_dim});
+      case kSum:
+        return -prod.sum();
+      case kMean:
+        // Integer division, as ATen divides numel by the class count.
+        return div_by_count(-prod.sum(),
+                            static_cast<double>(input.numel() / std::max<int64_t>(c, 1)));
+    }
+  }
   TG_CHECK(target.scalar_type() == kLong,
            "cross_entropy: expected class indices of dtype int64 as target, got ",
-           dtype_name(target.scalar_type()), " (probability targets are not supported)");
-  TG_CHECK(input.dim() >= 1, "cross_entropy: input must have at least one dimension");
-  return nll_loss(
-      tg::log_softmax(input, input.dim() == 1 ? 0 : 1), target,
-      NLLLossFuncOptions(o.reduction()).weight(o.weight()).ignore_index(o.ignore_index()));
+           dtype_name(target.scalar_type()), " (class probabilities need the input's shape)");
+  Tensor logp = tg::log_softmax(input, class_dim);
+  Tensor nll =
+      nll_loss(logp, target, NLLLossFuncOptions(r).weight(w).ignore_index(o.ignore_index()));
+  if (ls == 0) return nll;
+  // Label smoothing mixes in the loss against the uniform distribution, with ignored targets
+  // left out and, for the mean, the same normaliser as the nll term.
+  Tensor ignore_mask = target == o.ignore_index();
+  Tensor smooth = w.defined()
+                      ? -(logp * class_weight_view(w, input.dim(), class_dim)).sum({class_dim})
+                      : -logp.sum({class_dim});
+  smooth = where(ignore_mask, zeros_like(smooth), smooth);
+  Tensor ret;
+  switch (r) {
+    case kNone:
+      ret = smooth;
+      break;
+    case kSum:
+      ret = smooth.sum();
+      break;
+    case kMean: {
+      Tensor denom;
+      {
+        NoGradGuard guard;
+        Tensor kept = logical_not(ignore_mask);
+        if (w.defined()) {
+          Tensor safe = where(ignore_mask, zeros_like(target), target);
+          Tensor per = (one_hot(safe, c).to(w.scalar_type()) * w).sum({-1});
+          denom = where(kept, per, zeros_like(per)).sum();
+        } else {
+          denom = kept.sum();
+        }
+      }
+      ret = smooth.sum() / denom;
+      break;
+    }
+  }
+  return (1 - ls) * nll + ret * (ls / static_cast<double>(c));
 }
 
 }  // namespace tg::nn::functional

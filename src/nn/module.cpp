@@ -159,7 +159,14 @@ void Module::pretty_print(std::ostream& stream) const {
 // its extra text (if any), then one "(name): child" line per child, indented by two spaces.
 void print_module(std::ostream& os, const Module& m, int indent) {
   if (m.children_.empty()) {
-    m.pretty_print(os);
+    // A leaf may print several lines (ParameterList): indent its continuation lines as Python's
+    // _addindent does.
+    std::ostringstream leaf;
+    m.pretty_print(leaf);
+    for (char c : leaf.str()) {
+      os << c;
+      if (c == '\n') os << std::string(indent, ' ');
+    }
     return;
   }
   os << m.name() << "(";

@@ -21,6 +21,11 @@ std::vector<double> LRScheduler::get_current_lrs() const {
   return lrs;
 }
 
+void LRScheduler::set_lrs(const std::vector<double>& learning_rates) {
+  set_optimizer_lrs(learning_rates);
+  last_lr_ = get_current_lrs();
+}
+
 void LRScheduler::set_optimizer_lrs(const std::vector<double>& learning_rates) {
   auto& groups = optimizer_.param_groups();
   TG_CHECK(learning_rates.size() == groups.size(), "LRScheduler: got ", learning_rates.size(),

@@ -73,6 +73,10 @@ class Module : public std::enable_shared_from_this<Module> {
   virtual std::string extra_repr() const { return ""; }
   bool is_serializable() const { return true; }
 
+ protected:
+  // This module's own parameter `name`, or null (for containers that index their parameters).
+  Tensor* find_parameter(const std::string& name) { return parameters_.find(name); }
+
  private:
   void register_module_impl(std::string name, std::shared_ptr<Module> module);
   void collect_modules(const std::string& prefix, OrderedDict<std::string, std::shared_ptr<Module>>& out,
