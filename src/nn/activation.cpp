@@ -2,6 +2,7 @@
 // is the op of the same name (tensor.h), so its node is PyTorch's (EluBackward0, ...).
 #include "tensorgrad/nn/activation.h"
 
+#include <cmath>
 #include <sstream>
 
 #include "tensorgrad/autograd.h"
@@ -11,6 +12,9 @@ namespace tg::nn {
 namespace {
 // Python's repr of a float: the shortest form that round-trips, with ".0" for whole numbers.
 std::string py_float(double v) {
+  // Whole numbers below 1e16 print in full (20.0, not 2e+01), as Python prints them.
+  if (v == std::trunc(v) && std::fabs(v) < 1e16)
+    return std::to_string(static_cast<int64_t>(v)) + ".0";
   std::ostringstream ss;
   for (int prec = 1; prec <= 17; ++prec) {
     ss.str("");
