@@ -190,6 +190,12 @@ class Tensor {
   Tensor clamp_min(const Tensor& min) const;
   Tensor clamp_max(const Tensor& max) const;
   Tensor lerp(const Tensor& end, const Scalar& weight) const;
+  Tensor& clamp_(const Tensor& min, const Tensor& max = {});
+  Tensor& clamp_min_(const Scalar& min);
+  Tensor& clamp_max_(const Scalar& max);
+  Tensor& clamp_min_(const Tensor& min);
+  Tensor& clamp_max_(const Tensor& max);
+  Tensor& lerp_(const Tensor& end, const Tensor& weight);
   Tensor fmod(const Scalar& other) const;
   Tensor remainder(const Scalar& other) const;
   Tensor lerp(const Tensor& end, const Tensor& weight) const;

@@ -384,6 +384,48 @@ Tensor Tensor::clamp(const Tensor& min, const Tensor& max) const {
 Tensor Tensor::clamp_min(const Tensor& min) const { return tg::clamp_min(*this, min); }
 Tensor Tensor::clamp_max(const Tensor& max) const { return tg::clamp_max(*this, max); }
 
+// In-place forms: self takes the out-of-place op's value and node (ClampMinBackward0, ...).
+namespace {
+template <typename Op>
+Tensor& clamp_inplace(Tensor& self, std::initializer_list<const Tensor*> bounds, ScalarType ct,
+                      const char* name, Op op) {
+  DimVector shape(self.sizes());
+  for (const Tensor* b : bounds)
+    if (b->defined()) shape = infer_size(shape, b->sizes(), name);
+  return inplace(
+      self, bounds, ct, shape, name, [&] { kernels::copy(self, op(self)); }, op);
+}
+ScalarType clamp_type(const Tensor& self, const Tensor& a, const Tensor& b) {
+  ScalarType ct = self.scalar_type();
+  if (a.defined()) ct = promote_types(ct, result_type(self, a));
+  if (b.defined()) ct = promote_types(ct, result_type(self, b));
+  return ct;
+}
+}  // namespace
+
+Tensor& Tensor::clamp_(const Tensor& min, const Tensor& max) {
+  return clamp_inplace(*this, {&min, &max}, clamp_type(*this, min, max), "clamp_",
+                       [&](const Tensor& s) { return tg::clamp(s, min, max); });
+}
+Tensor& Tensor::clamp_min_(const Tensor& min) {
+  TG_CHECK(min.defined(), "clamp_min_: undefined tensor argument");
+  return clamp_inplace(*this, {&min}, clamp_type(*this, min, Tensor()), "clamp_min_",
+                       [&](const Tensor& s) { return tg::clamp_min(s, min); });
+}
+Tensor& Tensor::clamp_max_(const Tensor& max) {
+  TG_CHECK(max.defined(), "clamp_max_: undefined tensor argument");
+  return clamp_inplace(*this, {&max}, clamp_type(*this, max, Tensor()), "clamp_max_",
+                       [&](const Tensor& s) { return tg::clamp_max(s, max); });
+}
+Tensor& Tensor::clamp_min_(const Scalar& min) {
+  return clamp_inplace(*this, {}, promote_types(scalar_type(), result_type(*this, min)),
+                       "clamp_min_", [&](const Tensor& s) { return tg::clamp_min(s, min); });
+}
+Tensor& Tensor::clamp_max_(const Scalar& max) {
+  return clamp_inplace(*this, {}, promote_types(scalar_type(), result_type(*this, max)),
+                       "clamp_max_", [&](const Tensor& s) { return tg::clamp_max(s, max); });
+}
+
 // ---- lerp: start + weight * (end - start) for |weight| < 0.5, else end - (end - start) *
 // (1 - weight), PyTorch's two forms (each exact at its own end).
 
@@ -433,6 +475,15 @@ Tensor lerp(const Tensor& start, const Tensor& end, const Tensor& weight) {
                        return tensor_list{g[0] * (1 - s[2]), g[0] * s[2], g[0] * (s[1] - s[0])};
                      });
   return y;
+}
+Tensor& Tensor::lerp_(const Tensor& end, const Tensor& weight) {
+  check_lerp(*this, end, &weight);
+  const DimVector shape =
+      infer_size(sizes(), infer_size(end.sizes(), weight.sizes(), "lerp_"), "lerp_");
+  return inplace(
+      *this, {&end, &weight}, scalar_type(), shape, "lerp_",
+      [&] { kernels::copy(*this, tg::lerp(*this, end, weight)); },
+      [&](const Tensor& s) { return tg::lerp(s, end, weight); });
 }
 Tensor Tensor::lerp(const Tensor& end, const Scalar& weight) const {
   return tg::lerp(*this, end, weight);

@@ -94,6 +94,14 @@ std::vector<Row> rows() {
       {"lerp_scalar_high", IN(T(r, {3, 4}, {}), U(r, {3, 4})), FN(x[0].lerp(x[1], 0.8))},
       {"fmod_scalar", IN(U(r, {3, 4}, 0.1, 3.0)), FN(tg::fmod(x[0], 0.7))},
       {"remainder_scalar", IN(U(r, {3, 4})), FN(x[0].remainder(-0.7))},
+      {"clamp_inplace_tensors", IN(U(r, {3, 4}), U(r, {3, 4}, -1.5, -0.2), U(r, {4}, 0.2, 1.5)),
+       FN((x[0] * 1).clamp_(x[1], x[2]))},
+      {"clamp_min_inplace_tensor", IN(U(r, {3, 4}), U(r, {4})), FN((x[0] * 1).clamp_min_(x[1]))},
+      {"clamp_max_inplace_tensor", IN(U(r, {3, 4}), U(r, {3, 1})), FN((x[0] * 1).clamp_max_(x[1]))},
+      {"clamp_min_inplace_scalar", IN(A(r, {3, 4}, {0.3})), FN((x[0] * 1).clamp_min_(0.3))},
+      {"clamp_max_inplace_scalar", IN(A(r, {3, 4}, {-0.3})), FN((x[0] * 1).clamp_max_(-0.3))},
+      {"lerp_inplace_tensor", IN(U(r, {3, 4}), U(r, {3, 4}), U(r, {4}, -0.5, 1.5)),
+       FN((x[0] * 1).lerp_(x[1], x[2]))},
       {"lerp_tensor", IN(U(r, {3, 4}), U(r, {3, 1}), U(r, {4}, -0.5, 1.5)),
        FN(tg::lerp(x[0], x[1], x[2])), true},
   };
@@ -162,6 +170,33 @@ TEST(ActivationErrors, InPyTorchsWords) {
         (void)tg::nn::functional::softshrink(f, tg::nn::functional::SoftshrinkFuncOptions(-1));
       },
       "lambda must be greater or equal to 0, but found to be -1.");
+}
+
+// An in-place form takes the out-of-place op's node, as in PyTorch; without a graph it writes
+// into the tensor itself.
+TEST(ActivationInplace, NodesAndValues) {
+  const Tensor w = tg::tensor({-1.0, 0.25, 2.0}, tg::dtype(tg::kFloat64).requires_grad(true));
+  Tensor a = w * 1;
+  a.clamp_min_(0.5);
+  EXPECT_EQ(a.grad_fn()->name(), "ClampMinBackward0");
+  Tensor b = w * 1;
+  b.clamp_max_(tg::zeros({3}, tg::kFloat64));
+  EXPECT_EQ(b.grad_fn()->name(), "ClampMaxBackward1");
+  Tensor c = w * 1;
+  c.clamp_(tg::full({3}, -0.5, tg::kFloat64), tg::full({3}, 0.5, tg::kFloat64));
+  EXPECT_EQ(c.grad_fn()->name(), "ClampBackward0");
+  Tensor d = w * 1;
+  d.lerp_(tg::zeros({3}, tg::kFloat64), tg::full({3}, 0.5, tg::kFloat64));
+  EXPECT_EQ(d.grad_fn()->name(), "LerpBackward1");
+
+  Tensor x = tg::tensor({-1.0, 0.25, 2.0});
+  const auto* data = x.data_ptr<float>();
+  x.clamp_min_(0.5).clamp_max_(1.5);
+  EXPECT_EQ(x.data_ptr<float>(), data);
+  EXPECT_TRUE(x.equal(tg::tensor({0.5, 0.5, 1.5})));
+  x.clamp_(tg::tensor({0.0, 0.0, 0.0}), tg::tensor({1.0, 0.2, 1.0}));
+  EXPECT_TRUE(x.equal(tg::tensor({0.5, 0.2, 1.0})));
+  EXPECT_THROW(x.clamp_min_(tg::zeros({2, 3})), tg::Error);
 }
 
 // Integer inputs that PyTorch keeps integer: floor and friends return them unchanged, hardtanh
