@@ -23,6 +23,7 @@ import re
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT_DIR = os.path.join(ROOT, "tests", "fixtures", "ops")
@@ -858,24 +859,189 @@ def print_cases():
 # ---------------------------------------------------------------------------- main
 
 
+# The list ops of the second fixture round; list_op_cases draws their inputs in this order, and
+# the ops added to the lists after them get theirs in later_list_op_cases, after everything else.
+SECOND_UNARY = ["neg", "rsqrt", "reciprocal", "sign", "erf"]
+SECOND_BINARY = ["atan2", "hypot"]
+assert [e[0] for e in UNARY_LIST[len(FIRST_UNARY):len(FIRST_UNARY) + len(SECOND_UNARY)]] == \
+    SECOND_UNARY
+assert [e[0] for e in BINARY_LIST[:len(SECOND_BINARY)]] == SECOND_BINARY
+
+
 def list_op_cases():
     """Cases for the list ops beyond FIRST_UNARY: float32 and float64, contiguous and strided."""
+    second_unary = UNARY_LIST[len(FIRST_UNARY):len(FIRST_UNARY) + len(SECOND_UNARY)]
     for d in FLOATS:
-        for name, _, lo, hi in UNARY_LIST[len(FIRST_UNARY):]:
+        for name, _, lo, hi in second_unary:
             fn = getattr(torch, name)
             add_case(f"{name}_{dt(d)}_list", name, [uniform(48, lo=lo, hi=hi, dtype=d)], fn)
             add_case(f"{name}_{dt(d)}_strided", name,
                      [uniform(6, 8, lo=lo, hi=hi, dtype=d).t()], fn)
-        for name, _, lo, hi in BINARY_LIST:
+        for name, _, lo, hi in BINARY_LIST[:len(SECOND_BINARY)]:
             fn = getattr(torch, name)
             add_case(f"{name}_{dt(d)}", name, [uniform(5, 7, lo=lo, hi=hi, dtype=d),
                                                uniform(5, 7, lo=lo, hi=hi, dtype=d)], fn)
             add_case(f"{name}_{dt(d)}_broadcast", name,
                      [uniform(3, 1, lo=lo, hi=hi, dtype=d), uniform(4, lo=lo, hi=hi, dtype=d)], fn)
-    for name, _, lo, hi in UNARY_LIST[len(FIRST_UNARY):]:
+    for name, _, lo, hi in second_unary:
         if name != "neg":  # neg_int64 is an earlier case
             add_case(f"{name}_int64", name, [T([1, 2, -3], I64)], getattr(torch, name))
     add_case("atan2_int64", "atan2", [T([1, -2, 3], I64), T([2, 2, -1], I64)], torch.atan2)
+
+
+def list_domains(macro):
+    """name -> domain column (FLOATING, NUMERIC or FLOAT_ONLY) of one list."""
+    text = open(LIST_HEADER).read()
+    body = text[text.index("#define " + macro + "(X)"):]
+    return dict(re.findall(r"\bX\((\w+),\s*\w+,\s*(\w+),", body[:body.index("\n\n")]))
+
+
+# List ops whose Python spelling differs from the C++ name.
+PY_FN = {
+    "silu": F.silu,
+    "mish": F.mish,
+    "hardswish": F.hardswish,
+    "hardsigmoid": F.hardsigmoid,
+    "log_sigmoid": F.logsigmoid,
+}
+
+
+def later_list_op_cases():
+    """The list ops after the second round: values, gradients and grad_fn names for float32 and
+    float64 (contiguous, strided, broadcast) and int64 where PyTorch takes it."""
+    unary = UNARY_LIST[len(FIRST_UNARY) + len(SECOND_UNARY):]
+    binary = BINARY_LIST[len(SECOND_BINARY):]
+    udom, bdom = list_domains("TG_UNARY_OPS"), list_domains("TG_BINARY_OPS")
+    for d in FLOATS:
+        for name, _, lo, hi in unary:
+            fn = PY_FN.get(name) or getattr(torch, name)
+            add_case(f"{name}_{dt(d)}_list", name, [uniform(48, lo=lo, hi=hi, dtype=d)], fn)
+            add_case(f"{name}_{dt(d)}_strided", name,
+                     [uniform(6, 8, lo=lo, hi=hi, dtype=d).t()], fn)
+        for name, _, lo, hi in binary:
+            fn = getattr(torch, name)
+            add_case(f"{name}_{dt(d)}", name, [uniform(5, 7, lo=lo, hi=hi, dtype=d),
+                                               uniform(5, 7, lo=lo, hi=hi, dtype=d)], fn)
+            add_case(f"{name}_{dt(d)}_broadcast", name,
+                     [uniform(3, 1, lo=lo, hi=hi, dtype=d), uniform(4, lo=lo, hi=hi, dtype=d)], fn)
+        # Signs and ties: Python's % against C's fmod, halves rounding to even, copysign of zeros.
+        a = T([5.5, -5.5, 5.5, -5.5, 3.0, -3.0, 0.0, 7.25], d)
+        b = T([2.0, 2.0, -2.0, -2.0, 1.5, 1.5, 3.0, -0.5], d)
+        add_case(f"fmod_{dt(d)}_signs", "fmod", [a, b], torch.fmod)
+        add_case(f"remainder_{dt(d)}_signs", "remainder", [a, b], torch.remainder)
+        add_case(f"copysign_{dt(d)}_signs", "copysign", [T([1.5, -2.0, 0.0, 3.0], d),
+                                                         T([-1.0, 2.0, -1.0, -0.0], d)],
+                 torch.copysign)
+        add_case(f"round_{dt(d)}_halves", "round", [T([0.5, 1.5, 2.5, -0.5, -1.5, 2.4999], d)],
+                 torch.round)
+        add_case(f"xlogy_{dt(d)}_zeros", "xlogy", [T([0.0, 0.0, 2.0, 1.5], d),
+                                                   T([0.0, 2.5, 3.0, 0.5], d)], torch.xlogy,
+                 grad=[True, False])
+        for name in ("floor", "ceil", "trunc", "frac"):
+            add_case(f"{name}_{dt(d)}_signs", name, [T([-2.5, -1.0, -0.25, 0.0, 0.75, 2.0], d)],
+                     getattr(torch, name))
+    for name, _, lo, hi in unary:
+        if udom[name] != "FLOAT_ONLY":
+            add_case(f"{name}_int64", name, [T([1, 2, -3, 4], I64)], getattr(torch, name))
+    for name, _, lo, hi in binary:
+        if bdom[name] != "FLOAT_ONLY":
+            add_case(f"{name}_int64", name, [T([7, -7, 7, -7, 0], I64), T([3, 3, -3, -3, 2], I64)],
+                     getattr(torch, name))
+    add_case("remainder_int64_float64", "remainder", [T([7, -7, 5], I64), T([2.5, 2.5, -1.5], F64)],
+             torch.remainder)
+
+
+def param_op_cases():
+    """The ops of TG_UNARY_PARAM_OPS and the hand-written activations and bounds, with their
+    parameters in "args". Drawn from a generator of their own, so that cases added to the lists
+    (whose cases come earlier) leave these as they are."""
+    GEN.manual_seed(20261205)
+    for d in FLOATS:
+        x = uniform(4, 6, lo=-4.0, hi=4.0, dtype=d)
+        xs = uniform(6, 4, lo=-4.0, hi=4.0, dtype=d).t()
+        for name, fn, args in (
+            ("elu", F.elu, {"alpha": 1.0}),
+            ("elu", F.elu, {"alpha": 0.5}),
+            ("celu", F.celu, {"alpha": 1.0}),
+            ("celu", F.celu, {"alpha": 2.0}),
+            ("softplus", F.softplus, {"beta": 1, "threshold": 20}),
+            ("softplus", F.softplus, {"beta": 2.0, "threshold": 3.0}),
+            ("hardtanh", F.hardtanh, {"min_val": -1.0, "max_val": 1.0}),
+            ("hardtanh", F.hardtanh, {"min_val": -0.5, "max_val": 2.0}),
+            ("softshrink", F.softshrink, {"lambd": 0.5}),
+            ("hardshrink", F.hardshrink, {"lambd": 1.25}),
+            ("threshold", F.threshold, {"threshold": 0.25, "value": -2.0}),
+            ("gelu", F.gelu, {"approximate": "none"}),
+            ("gelu", F.gelu, {"approximate": "tanh"}),
+        ):
+            tag = "_".join(str(v) for v in args.values())
+            add_case(f"{name}_{dt(d)}_{tag}", name, [x], lambda x, fn=fn, a=args: fn(x, **a),
+                     args)
+            add_case(f"{name}_{dt(d)}_{tag}_strided", name, [xs],
+                     lambda x, fn=fn, a=args: fn(x, **a), args)
+        for name, fn in (("selu", F.selu), ("relu6", F.relu6), ("softsign", F.softsign),
+                         ("tanhshrink", F.tanhshrink)):
+            add_case(f"{name}_{dt(d)}", name, [x], fn)
+        p = uniform(30, lo=0.02, hi=0.98, dtype=d)
+        add_case(f"logit_{dt(d)}", "logit", [p], torch.logit, {"eps": None})
+        add_case(f"logit_{dt(d)}_eps", "logit", [T([0.0, 0.01, 0.3, 0.95, 1.0, 0.5], d)],
+                 lambda x: torch.logit(x, 0.05), {"eps": 0.05})
+        r = randn(3, 5, dtype=d, scale=40)
+        for dec in (0, 1, 2, -1):
+            add_case(f"round_decimals_{dt(d)}_{dec}", "round_decimals", [r],
+                     lambda x, dec=dec: torch.round(x, decimals=dec), {"decimals": dec})
+        g = uniform(12, lo=0.2, hi=6.0, dtype=d)
+        for n in (0, 1, 2, 3):
+            add_case(f"polygamma_{dt(d)}_{n}", "polygamma", [g],
+                     lambda x, n=n: torch.polygamma(n, x), {"n": n})
+        add_case(f"digamma_{dt(d)}_negative", "digamma", [T([-0.5, -1.25, -2.75, 0.0], d)],
+                 torch.digamma, grad=[False])
+        add_case(f"glu_{dt(d)}", "glu", [randn(3, 4, dtype=d)], lambda x: F.glu(x, -1), {"dim": -1})
+        add_case(f"glu_{dt(d)}_dim0", "glu", [randn(4, 3, dtype=d)], lambda x: F.glu(x, 0),
+                 {"dim": 0})
+        add_case(f"prelu_{dt(d)}_channels", "prelu",
+                 [randn(2, 3, 4, dtype=d), T([0.25, -0.5, 1.5], d)], F.prelu)
+        add_case(f"prelu_{dt(d)}_single", "prelu", [randn(5, 2, dtype=d), T([0.1], d)], F.prelu)
+        lo_t, hi_t = randn(3, 4, dtype=d, scale=0.5, shift=-0.5), randn(4, dtype=d, scale=0.5,
+                                                                           shift=0.5)
+        add_case(f"clamp_tensor_{dt(d)}", "clamp_tensor", [randn(3, 4, dtype=d), lo_t, hi_t],
+                 lambda x, l, h: torch.clamp(x, l, h))
+        add_case(f"clamp_tensor_{dt(d)}_crossed", "clamp_tensor",
+                 [T([0.0, 2.0, -2.0], d), T([1.0, 1.0, 1.0], d), T([-1.0, -1.0, -1.0], d)],
+                 lambda x, l, h: torch.clamp(x, l, h))
+        add_case(f"clamp_tensor_{dt(d)}_min_only", "clamp_tensor_min",
+                 [randn(3, 4, dtype=d), randn(3, 1, dtype=d)], lambda x, l: torch.clamp(x, min=l))
+        add_case(f"clamp_min_tensor_{dt(d)}", "clamp_min_tensor",
+                 [randn(3, 4, dtype=d), randn(4, dtype=d)], torch.clamp_min)
+        add_case(f"clamp_max_tensor_{dt(d)}", "clamp_max_tensor",
+                 [randn(3, 4, dtype=d), randn(3, 1, dtype=d)], torch.clamp_max)
+        for w in (0.25, 0.75, 1.5):
+            add_case(f"lerp_scalar_{dt(d)}_{w}", "lerp_scalar",
+                     [randn(3, 4, dtype=d), randn(4, dtype=d)], lambda a, b, w=w: torch.lerp(a, b, w),
+                     {"weight": w})
+        add_case(f"lerp_tensor_{dt(d)}", "lerp_tensor",
+                 [randn(3, 4, dtype=d), randn(3, 4, dtype=d), uniform(4, lo=-0.5, hi=1.5, dtype=d)],
+                 torch.lerp)
+    add_case("hardtanh_int64", "hardtanh", [T([-3, -1, 0, 2, 5], I64)],
+             lambda x: F.hardtanh(x, -2, 3), {"min_val": -2, "max_val": 3})
+    add_case("threshold_int64", "threshold", [T([-3, -1, 0, 2, 5], I64)],
+             lambda x: F.threshold(x, 0, 7), {"threshold": 0, "value": 7})
+    add_case("clamp_tensor_int64", "clamp_tensor", [T([-3, 0, 9], I64), T([-1, -1, -1], I64),
+                                                    T([5, 5, 5], I64)],
+             lambda x, l, h: torch.clamp(x, l, h))
+    add_case("polygamma_int64", "polygamma", [T([1, 2, 3], I64)], lambda x: torch.polygamma(1, x),
+             {"n": 1})
+    for d in FLOATS:
+        for s in (2.5, -1.5):
+            x = T([5.5, -5.5, 3.0, -3.0, 0.25, 7.0], d)
+            add_case(f"fmod_scalar_{dt(d)}_{s}", "fmod_scalar", [x], lambda x, s=s: torch.fmod(x, s),
+                     {"scalar": s})
+            add_case(f"remainder_scalar_{dt(d)}_{s}", "remainder_scalar", [x],
+                     lambda x, s=s: torch.remainder(x, s), {"scalar": s})
+    add_case("remainder_scalar_int64", "remainder_scalar", [T([7, -7, 0], I64)],
+             lambda x: torch.remainder(x, -3), {"scalar": -3})
+    add_case("fmod_scalar_int64_float", "fmod_scalar", [T([7, -7, 0], I64)],
+             lambda x: torch.fmod(x, 2.5), {"scalar": 2.5})
 
 
 def write_json(path, meta, cases):
@@ -902,6 +1068,8 @@ def main():
     composite_cases()
     print_cases()
     list_op_cases()
+    later_list_op_cases()
+    param_op_cases()
     os.makedirs(OUT_DIR, exist_ok=True)
     meta = {"torch_version": torch.__version__,
             "generator": "scripts/make_op_fixtures.py"}

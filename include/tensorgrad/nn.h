@@ -1,6 +1,7 @@
 // tg::nn: modules, layers, losses, functional forms and initialisation.
 #pragma once
 
+#include "tensorgrad/nn/activation.h"
 #include "tensorgrad/nn/containers.h"
 #include "tensorgrad/nn/functional.h"
 #include "tensorgrad/nn/init.h"

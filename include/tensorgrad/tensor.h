@@ -180,6 +180,25 @@ class Tensor {
 #define TG_BINARY_METHOD(name, ...) Tensor name(const Tensor& other) const;
   TG_BINARY_OPS(TG_BINARY_METHOD)
 #undef TG_BINARY_METHOD
+#define TG_PARAM_METHOD(name, grad_fn, domain, saved, params, ...) \
+  Tensor name(TG_PARAMS_EACH(TG_PARAM_DECL, params)) const;        \
+  Tensor& name##_(TG_PARAMS_EACH(TG_PARAM_DECL, params));
+  TG_UNARY_PARAM_OPS(TG_PARAM_METHOD)
+#undef TG_PARAM_METHOD
+  Tensor polygamma(int64_t n) const;
+  Tensor clamp(const Tensor& min, const Tensor& max = {}) const;
+  Tensor clamp_min(const Tensor& min) const;
+  Tensor clamp_max(const Tensor& max) const;
+  Tensor lerp(const Tensor& end, const Scalar& weight) const;
+  Tensor& clamp_(const Tensor& min, const Tensor& max = {});
+  Tensor& clamp_min_(const Scalar& min);
+  Tensor& clamp_max_(const Scalar& max);
+  Tensor& clamp_min_(const Tensor& min);
+  Tensor& clamp_max_(const Tensor& max);
+  Tensor& lerp_(const Tensor& end, const Tensor& weight);
+  Tensor fmod(const Scalar& other) const;
+  Tensor remainder(const Scalar& other) const;
+  Tensor lerp(const Tensor& end, const Tensor& weight) const;
   Tensor square() const;
   Tensor clamp(std::optional<Scalar> min, std::optional<Scalar> max = std::nullopt) const;
   Tensor clamp_min(const Scalar& min) const;
@@ -420,6 +439,29 @@ TG_UNARY_OPS(TG_UNARY_FUNCTION)
 #define TG_BINARY_FUNCTION(name, ...) Tensor name(const Tensor& a, const Tensor& b);
 TG_BINARY_OPS(TG_BINARY_FUNCTION)
 #undef TG_BINARY_FUNCTION
+// tg::elu(x, alpha), tg::gelu(x, "tanh"), tg::round(x, decimals), ...: TG_UNARY_PARAM_OPS.
+#define TG_PARAM_FUNCTION(name, grad_fn, domain, saved, params, ...) \
+  Tensor name(const Tensor& x, TG_PARAMS_EACH(TG_PARAM_DECL, params));
+TG_UNARY_PARAM_OPS(TG_PARAM_FUNCTION)
+#undef TG_PARAM_FUNCTION
+// The n-th derivative of digamma (n = 0 is digamma itself).
+Tensor polygamma(int64_t n, const Tensor& x);
+// Bounds given as tensors broadcast with x; an undefined bound (Tensor()) is no bound.
+Tensor clamp(const Tensor& x, const Tensor& min, const Tensor& max = {});
+Tensor clamp_min(const Tensor& x, const Tensor& min);
+Tensor clamp_max(const Tensor& x, const Tensor& max);
+// start + weight * (end - start), computed as PyTorch does on either side of weight = 0.5.
+Tensor lerp(const Tensor& start, const Tensor& end, const Scalar& weight);
+Tensor lerp(const Tensor& start, const Tensor& end, const Tensor& weight);
+// With a number for the divisor: the gradient reaches x alone (FmodBackward0, ...).
+Tensor fmod(const Tensor& x, const Scalar& other);
+Tensor remainder(const Tensor& x, const Scalar& other);
+// Activations that are compositions in PyTorch too (their nodes are those of the parts), and
+// the two with a second tensor or a dimension.
+Tensor selu(const Tensor& x);
+Tensor relu6(const Tensor& x);
+Tensor glu(const Tensor& x, int64_t dim = -1);
+Tensor prelu(const Tensor& x, const Tensor& weight);
 // Fused backward ops, as in ATen: tanh's (grad_output * (1 - output^2)) and ReLU's
 // (grad_output where self > threshold, else 0). Differentiable, so higher-order gradients of tanh
 // and relu go through them.

@@ -5,6 +5,7 @@
 #include "kernels/dispatch.h"
 #include "kernels/loops.h"
 #include "kernels/scalar_math.h"
+#include "kernels/special_math.h"
 
 namespace tg::kernels {
 namespace {

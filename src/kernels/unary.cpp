@@ -7,6 +7,7 @@
 #include "kernels/dispatch.h"
 #include "kernels/loops.h"
 #include "kernels/scalar_math.h"
+#include "kernels/special_math.h"
 #include "kernels/vec_math.h"
 
 namespace tg::kernels {
@@ -14,6 +15,7 @@ namespace {
 
 [[maybe_unused]] constexpr bool kFloatingOnly_FLOATING = true;
 [[maybe_unused]] constexpr bool kFloatingOnly_NUMERIC = false;
+[[maybe_unused]] constexpr bool kFloatingOnly_FLOAT_ONLY = true;
 
 // Calls run(f) with the op's per-element function for element type T. Ops of the FLOATING domain
 // reach here with integer inputs only through a bug in the ops layer (it converts them first).
@@ -32,7 +34,41 @@ void for_op(UnaryOp op, F&& run) {
   }
 }
 
+// The same for TG_UNARY_PARAM_OPS: each parameter is a local double of its own name.
+#define TG_PARAM_LOCAL(i, p) [[maybe_unused]] const double TG_PARAM_NAME p = pv[i];
+template <typename T, typename F>
+void for_param_op(UnaryParamOp op, const std::array<double, 3>& pv, F&& run) {
+  switch (op) {
+#define TG_PARAM_CASE(name, grad_fn, domain, saved, params, value, ...)   \
+  case UnaryParamOp::name:                                                \
+    if constexpr (std::is_floating_point_v<T> || !kFloatingOnly_##domain) \
+      run([pv](T x) -> T {                                                \
+        TG_PARAMS_EACH(TG_PARAM_LOCAL, params)                            \
+        return static_cast<T>(value);                                     \
+      });                                                                 \
+    else                                                                  \
+      TG_ERROR(#name, ": this op needs a floating point tensor");         \
+    break;
+    TG_UNARY_PARAM_OPS(TG_PARAM_CASE)
+#undef TG_PARAM_CASE
+  }
+}
+#undef TG_PARAM_LOCAL
+
 }  // namespace
+
+void unary(UnaryParamOp op, const Tensor& out, const Tensor& in,
+           const std::array<double, 3>& params) {
+  TG_DISPATCH_NUMERIC(impl_of(in)->dtype, "unary", [&] {
+    for_param_op<scalar_t>(op, params, [&](auto f) { unary_loop<scalar_t, scalar_t>(out, in, f); });
+  });
+}
+
+void polygamma(const Tensor& out, const Tensor& in, int64_t n) {
+  TG_DISPATCH_FLOATING(impl_of(in)->dtype, "polygamma", [&] {
+    unary_loop<scalar_t, scalar_t>(out, in, [n](scalar_t x) { return polygamma_of(n, x); });
+  });
+}
 
 void unary(UnaryOp op, const Tensor& out, const Tensor& in) {
   TG_DISPATCH_NUMERIC(impl_of(in)->dtype, "unary", [&] {

@@ -2,6 +2,7 @@
 // calls these; UnaryOp comes from the op list in tensorgrad/ops/pointwise_ops.h.
 #pragma once
 
+#include <array>
 #include <optional>
 
 #include "core/tensor_impl.h"
@@ -14,6 +15,16 @@ enum class UnaryOp { TG_UNARY_OPS(TG_UNARY_ENUM) };
 #undef TG_UNARY_ENUM
 // out = f(in); out has in's shape and dtype.
 void unary(UnaryOp op, const Tensor& out, const Tensor& in);
+
+// The ops of TG_UNARY_PARAM_OPS: out = f(in; params), the parameters as doubles in the order
+// the op's line lists them.
+#define TG_PARAM_ENUM(name, ...) name,
+enum class UnaryParamOp { TG_UNARY_PARAM_OPS(TG_PARAM_ENUM) };
+#undef TG_PARAM_ENUM
+void unary(UnaryParamOp op, const Tensor& out, const Tensor& in,
+           const std::array<double, 3>& params);
+// out = polygamma(n, in), floating dtypes.
+void polygamma(const Tensor& out, const Tensor& in, int64_t n);
 
 // Elementwise tests with bool results (never differentiable).
 enum class UnaryPredicate { IsNan, IsFinite, LogicalNot };

@@ -256,6 +256,41 @@ const std::map<std::string, OpFn>& op_table() {
 #undef TG_BINARY_ROW
           {"clamp",
            one([](X x, A a) { return x[0].clamp(opt_scalar(a["min"]), opt_scalar(a["max"])); })},
+      // the ops of TG_UNARY_PARAM_OPS, the activations and tensor-bound clamp and lerp
+      {"elu", one([](X x, A a) { return tg::elu(x[0], scalar_of(a["alpha"])); })},
+      {"celu", one([](X x, A a) { return x[0].celu(scalar_of(a["alpha"])); })},
+      {"softplus", one([](X x, A a) {
+         return tg::softplus(x[0], scalar_of(a["beta"]), scalar_of(a["threshold"]));
+       })},
+      {"hardtanh", one([](X x, A a) {
+         return tg::hardtanh(x[0], scalar_of(a["min_val"]), scalar_of(a["max_val"]));
+       })},
+      {"softshrink", one([](X x, A a) { return tg::softshrink(x[0], scalar_of(a["lambd"])); })},
+      {"hardshrink", one([](X x, A a) { return x[0].hardshrink(scalar_of(a["lambd"])); })},
+      {"threshold", one([](X x, A a) {
+         return tg::threshold(x[0], scalar_of(a["threshold"]), scalar_of(a["value"]));
+       })},
+      {"gelu", one([](X x, A a) { return tg::gelu(x[0], a["approximate"].get<std::string>()); })},
+      {"logit", one([](X x, A a) {
+         return a["eps"].is_null() ? x[0].logit() : tg::logit(x[0], a["eps"].get<double>());
+       })},
+      {"round_decimals",
+       one([](X x, A a) { return tg::round(x[0], a["decimals"].get<int64_t>()); })},
+      {"polygamma", one([](X x, A a) { return tg::polygamma(a["n"].get<int64_t>(), x[0]); })},
+      {"selu", one([](X x, A) { return tg::selu(x[0]); })},
+      {"relu6", one([](X x, A) { return tg::relu6(x[0]); })},
+      {"softsign", one([](X x, A) { return tg::nn::functional::softsign(x[0]); })},
+      {"tanhshrink", one([](X x, A) { return tg::nn::functional::tanhshrink(x[0]); })},
+      {"glu", one([](X x, A a) { return tg::glu(x[0], a["dim"].get<int64_t>()); })},
+      {"prelu", one([](X x, A) { return tg::prelu(x[0], x[1]); })},
+      {"clamp_tensor", one([](X x, A) { return tg::clamp(x[0], x[1], x[2]); })},
+      {"clamp_tensor_min", one([](X x, A) { return x[0].clamp(x[1]); })},
+      {"clamp_min_tensor", one([](X x, A) { return tg::clamp_min(x[0], x[1]); })},
+      {"clamp_max_tensor", one([](X x, A) { return x[0].clamp_max(x[1]); })},
+      {"lerp_scalar", one([](X x, A a) { return tg::lerp(x[0], x[1], scalar_of(a["weight"])); })},
+      {"lerp_tensor", one([](X x, A) { return x[0].lerp(x[1], x[2]); })},
+      {"fmod_scalar", one([](X x, A a) { return tg::fmod(x[0], scalar_of(a["scalar"])); })},
+      {"remainder_scalar", one([](X x, A a) { return x[0].remainder(scalar_of(a["scalar"])); })},
       {"maximum", one([](X x, A) { return tg::maximum(x[0], x[1]); })},
       {"minimum", one([](X x, A) { return tg::minimum(x[0], x[1]); })},
       {"where", one([](X x, A) { return tg::where(x[0], x[1], x[2]); })},
