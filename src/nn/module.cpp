@@ -146,6 +146,12 @@ void Module::to(ScalarType dtype, bool) {
   for (auto& c : children_) c.value()->to(dtype);
 }
 
+void Module::to(Device device, bool) { detail::check_cpu(device, "Module::to"); }
+void Module::to(Device device, ScalarType dtype, bool non_blocking) {
+  detail::check_cpu(device, "Module::to");
+  to(dtype, non_blocking);
+}
+
 void Module::apply(const std::function<void(Module&)>& fn) {
   fn(*this);
   for (auto& c : children_) c.value()->apply(fn);
