@@ -262,10 +262,9 @@ class Tensor {
   Tensor clone() const;
   Tensor to(ScalarType t, bool non_blocking = false, bool copy = false) const;
   Tensor to(Device d, ScalarType t, bool non_blocking = false, bool copy = false) const;
-  Tensor to(Device d, bool non_blocking = false, bool copy = false) const;
   Tensor to(const TensorOptions& o, bool non_blocking = false, bool copy = false) const;
   Tensor cpu() const { return *this; }
-  Tensor cuda() const { return to(Device(kCUDA)); }
+  Tensor cuda() const { return to(TensorOptions(kCUDA)); }
   Tensor toType(ScalarType t) const { return to(t); }
   Tensor type_as(const Tensor& o) const { return to(o.scalar_type()); }
 

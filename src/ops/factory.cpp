@@ -206,10 +206,6 @@ Tensor Tensor::to(Device d, ScalarType t, bool nb, bool copy) const {
   detail::check_cpu(d, "to");
   return to(t, nb, copy);
 }
-Tensor Tensor::to(Device d, bool /*non_blocking*/, bool copy) const {
-  detail::check_cpu(d, "to");
-  return copy ? clone() : *this;
-}
 Tensor Tensor::to(const TensorOptions& o, bool nb, bool copy) const {
   detail::check_cpu(o.device(), "to");
   return o.has_dtype() ? to(o.dtype(), nb, copy) : (copy ? clone() : *this);

@@ -24,12 +24,12 @@ torch::Tensor f(torch::Tensor x, torch::Tensor w_target, torch::Tensor b_target)
   return x.mm(w_target) + b_target.item();
 }
 
-// "y = 1.2 x^4 -0.5 x^3 ... + 0.3": the polynomial with weights w and bias b.
+// "y = 1.2 x^1 -0.5 x^2 ... + 0.3": the polynomial with weights w (of x, x^2, ...) and bias b.
 std::string poly_desc(torch::Tensor w, torch::Tensor b) {
   auto size = w.size(0);
   std::ostringstream stream;
   stream << "y = ";
-  for (int64_t i = 0; i < size; ++i) stream << w[i].item<float>() << " x^" << size - i << " ";
+  for (int64_t i = 0; i < size; ++i) stream << w[i].item<float>() << " x^" << i + 1 << " ";
   stream << "+ " << b[0].item<float>();
   return stream.str();
 }

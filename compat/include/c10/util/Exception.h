@@ -32,7 +32,8 @@ class NotImplementedError : public Error {
 // c10::str: its arguments written one after the other to a string, with their operator<<.
 template <typename... Args>
 std::string str(const Args&... args) {
-  return ::tg::detail::concat(args...);
+  if constexpr (sizeof...(Args) == 0) return "";
+  else return ::tg::detail::concat(args...);
 }
 
 namespace detail {
