@@ -151,7 +151,7 @@ class Device {
  public:
   Device(DeviceType type = kCPU, int8_t index = -1) : type_(type), index_(index) {}  // NOLINT
   // "cpu", "cuda", "cuda:1", as libtorch parses them (implicit, as there).
-  Device(const std::string& spec);  // NOLINT
+  Device(const std::string& spec);                         // NOLINT
   Device(const char* spec) : Device(std::string(spec)) {}  // NOLINT
   bool has_index() const { return index_ != -1; }
   std::string str() const;

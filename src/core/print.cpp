@@ -337,12 +337,14 @@ void print_libtorch(std::ostream& os, const Tensor& t) {
       size_t offset = 0;
       os << '(';
       for (int64_t i = 0; i < lead; ++i) {
-        offset = offset * static_cast<size_t>(t.size(i)) + static_cast<size_t>(counter[static_cast<size_t>(i)]);
+        offset = offset * static_cast<size_t>(t.size(i)) +
+                 static_cast<size_t>(counter[static_cast<size_t>(i)]);
         os << counter[static_cast<size_t>(i)] + 1 << ',';
       }
       os << ".,.) = \n";
-      const std::vector<double> slice(v.begin() + static_cast<std::ptrdiff_t>(offset * block),
-                                      v.begin() + static_cast<std::ptrdiff_t>((offset + 1) * block));
+      const std::vector<double> slice(
+          v.begin() + static_cast<std::ptrdiff_t>(offset * block),
+          v.begin() + static_cast<std::ptrdiff_t>((offset + 1) * block));
       print_matrix(os, slice, rows, cols, 1);
     }
   }

@@ -164,7 +164,9 @@ TEST(CompatDevices, CudaAskedToHoldDataIsAnError) {
   for (const std::string& msg : {
            error_of([] { torch::zeros({2}, torch::kCUDA); }),
            error_of([] { torch::randn({2}, torch::TensorOptions().device(torch::kCUDA)); }),
-           error_of([] { torch::tensor({1.0, 2.0}, torch::device(torch::Device("cuda:0"))); }),
+           error_of([] {
+             torch::tensor({1.0, 2.0}, torch::device(torch::Device("cuda:0")));
+           }),
            error_of([] { torch::arange(3, torch::TensorOptions(torch::kCUDA)); }),
            error_of([&] { x.to(torch::kCUDA); }),
            error_of([&] { x.to(torch::Device("cuda:1"), torch::kDouble); }),

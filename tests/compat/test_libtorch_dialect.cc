@@ -36,9 +36,10 @@ double value_of(const nlohmann::json& v) {
 torch::Tensor tensor_of(const nlohmann::json& c) {
   std::vector<double> values;
   for (const auto& v : c["values"]) values.push_back(value_of(v));
-  const std::map<std::string, torch::Dtype> dtypes = {
-      {"float32", torch::kFloat}, {"float64", torch::kDouble}, {"int64", torch::kLong},
-      {"bool", torch::kBool}};
+  const std::map<std::string, torch::Dtype> dtypes = {{"float32", torch::kFloat},
+                                                      {"float64", torch::kDouble},
+                                                      {"int64", torch::kLong},
+                                                      {"bool", torch::kBool}};
   const auto sizes = c["sizes"].get<std::vector<int64_t>>();
   return torch::tensor(values, torch::kDouble).to(dtypes.at(c["dtype"])).reshape(sizes);
 }

@@ -5,12 +5,12 @@
 // print tensors and name nodes as libtorch does (tg::Dialect::Libtorch).
 #pragma once
 
-#include <cstdint>
-#include <optional>
-
 #include <c10/util/Exception.h>
 #include <c10/util/irange.h>
 #include <tensorgrad/tensorgrad.h>
+
+#include <cstdint>
+#include <optional>
 
 namespace c10 {
 using namespace ::tg;
@@ -46,11 +46,11 @@ inline const bool libtorch_dialect_selected = (::tg::set_dialect(::tg::Dialect::
 }  // namespace tg::compat_detail
 
 // TORCH_MODULE(Linear) makes `Linear` a holder of `LinearImpl`, as in libtorch.
-#define TORCH_MODULE_IMPL(Name, ImplType)                       \
-  class Name : public ::tg::nn::ModuleHolder<ImplType> {        \
-   public:                                                      \
-    using ::tg::nn::ModuleHolder<ImplType>::ModuleHolder;       \
-    using Impl = ImplType;                                      \
+#define TORCH_MODULE_IMPL(Name, ImplType)                 \
+  class Name : public ::tg::nn::ModuleHolder<ImplType> {  \
+   public:                                                \
+    using ::tg::nn::ModuleHolder<ImplType>::ModuleHolder; \
+    using Impl = ImplType;                                \
   }
 #define TORCH_MODULE(Name) TORCH_MODULE_IMPL(Name, Name##Impl)
 // TORCH_ARG(T, name): an option with a chained setter and a getter.

@@ -3,10 +3,10 @@
 // what tensorgrad code catches. Messages follow libtorch's wording.
 #pragma once
 
+#include <tensorgrad/error.h>
+
 #include <iostream>
 #include <string>
-
-#include <tensorgrad/error.h>
 
 namespace c10 {
 
@@ -32,8 +32,10 @@ class NotImplementedError : public Error {
 // c10::str: its arguments written one after the other to a string, with their operator<<.
 template <typename... Args>
 std::string str(const Args&... args) {
-  if constexpr (sizeof...(Args) == 0) return "";
-  else return ::tg::detail::concat(args...);
+  if constexpr (sizeof...(Args) == 0)
+    return "";
+  else
+    return ::tg::detail::concat(args...);
 }
 
 namespace detail {
@@ -59,22 +61,22 @@ inline const char* base_name(const char* path) {
 
 // Throws c10::Error (that is, tg::Error) with the message when cond is false; the message is built
 // only then.
-#define TORCH_CHECK(cond, ...)                                                     \
-  do {                                                                             \
-    if (__builtin_expect(!(cond), 0))                                              \
-      throw ::c10::Error(::c10::detail::check_msg(#cond __VA_OPT__(,) __VA_ARGS__));          \
+#define TORCH_CHECK(cond, ...)                                                        \
+  do {                                                                                \
+    if (__builtin_expect(!(cond), 0))                                                 \
+      throw ::c10::Error(::c10::detail::check_msg(#cond __VA_OPT__(, ) __VA_ARGS__)); \
   } while (0)
 
-#define TORCH_CHECK_WITH(error_t, cond, ...)                                       \
-  do {                                                                             \
-    if (__builtin_expect(!(cond), 0))                                              \
-      throw ::c10::error_t(::c10::detail::check_msg(#cond __VA_OPT__(,) __VA_ARGS__));        \
+#define TORCH_CHECK_WITH(error_t, cond, ...)                                            \
+  do {                                                                                  \
+    if (__builtin_expect(!(cond), 0))                                                   \
+      throw ::c10::error_t(::c10::detail::check_msg(#cond __VA_OPT__(, ) __VA_ARGS__)); \
   } while (0)
-#define TORCH_CHECK_INDEX(cond, ...) TORCH_CHECK_WITH(IndexError, cond __VA_OPT__(,) __VA_ARGS__)
-#define TORCH_CHECK_VALUE(cond, ...) TORCH_CHECK_WITH(ValueError, cond __VA_OPT__(,) __VA_ARGS__)
-#define TORCH_CHECK_TYPE(cond, ...) TORCH_CHECK_WITH(TypeError, cond __VA_OPT__(,) __VA_ARGS__)
+#define TORCH_CHECK_INDEX(cond, ...) TORCH_CHECK_WITH(IndexError, cond __VA_OPT__(, ) __VA_ARGS__)
+#define TORCH_CHECK_VALUE(cond, ...) TORCH_CHECK_WITH(ValueError, cond __VA_OPT__(, ) __VA_ARGS__)
+#define TORCH_CHECK_TYPE(cond, ...) TORCH_CHECK_WITH(TypeError, cond __VA_OPT__(, ) __VA_ARGS__)
 #define TORCH_CHECK_NOT_IMPLEMENTED(cond, ...) \
-  TORCH_CHECK_WITH(NotImplementedError, cond __VA_OPT__(,) __VA_ARGS__)
+  TORCH_CHECK_WITH(NotImplementedError, cond __VA_OPT__(, ) __VA_ARGS__)
 
 // An invariant of the program itself; the message says where it broke.
 #define TORCH_INTERNAL_ASSERT(cond, ...)                                                   \
@@ -84,16 +86,15 @@ inline const char* base_name(const char* path) {
                                     "\":", __LINE__, ", please report a bug to PyTorch. ", \
                                     ##__VA_ARGS__));                                       \
   } while (0)
-#define AT_ASSERT(cond, ...) TORCH_INTERNAL_ASSERT(cond __VA_OPT__(,) __VA_ARGS__)
+#define AT_ASSERT(cond, ...) TORCH_INTERNAL_ASSERT(cond __VA_OPT__(, ) __VA_ARGS__)
 #define AT_ERROR(...) throw ::c10::Error(::c10::str(__VA_ARGS__))
 
 // A warning on stderr in libtorch's layout: "[W file.cpp:12] Warning: message (function f)".
-#define TORCH_WARN(...)                                                                  \
-  (::std::cerr << "[W " << ::c10::detail::base_name(__FILE__) << ':' << __LINE__         \
-               << "] Warning: " << ::c10::str(__VA_ARGS__) << " (function " << __func__  \
-               << ")\n")
-#define TORCH_WARN_ONCE(...)                                              \
-  do {                                                                    \
+#define TORCH_WARN(...)                                                          \
+  (::std::cerr << "[W " << ::c10::detail::base_name(__FILE__) << ':' << __LINE__ \
+               << "] Warning: " << ::c10::str(__VA_ARGS__) << " (function " << __func__ << ")\n")
+#define TORCH_WARN_ONCE(...)                                                \
+  do {                                                                      \
     static const bool torch_warned_once_ = (TORCH_WARN(__VA_ARGS__), true); \
-    (void)torch_warned_once_;                                             \
+    (void)torch_warned_once_;                                               \
   } while (0)

@@ -43,7 +43,8 @@ class integer_range {
   I begin_, end_;
 };
 
-template <typename B, typename E, std::enable_if_t<std::is_integral_v<B> && std::is_integral_v<E>, int> = 0>
+template <typename B, typename E,
+          std::enable_if_t<std::is_integral_v<B> && std::is_integral_v<E>, int> = 0>
 integer_range<E> irange(B begin, E end) {
   return integer_range<E>(static_cast<E>(begin), end);
 }
