@@ -16,7 +16,7 @@ TORCH_MODULE(Net);
 int main() {
   torch::manual_seed(0);
   Net net;
-  torch::optim::SGD optimizer(net->parameters(), 0.1);
+  torch::optim::SGD optimizer(net->parameters(), 0.01);
   auto x = torch::tensor({{1.0, 2.0}, {3.0, 4.0}});
   auto y = torch::tensor({{1.0}, {2.0}});
   optimizer.zero_grad();
