@@ -6,6 +6,7 @@
 #include <c10/util/irange.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+#include <torch/version.h>
 
 #include <string>
 #include <type_traits>
@@ -51,6 +52,12 @@ TEST(CompatNames, NamespacesNameTensorgradsEntities) {
   EXPECT_EQ(F::mse_loss(torch::ones({2}), torch::zeros({2})).item<float>(), 1.0f);
 }
 
+TEST(CompatNames, VariableIsTensorAndTheVersionIsLibtorchs) {
+  static_assert(std::is_same_v<torch::autograd::Variable, torch::Tensor>);
+  static_assert(TORCH_VERSION_MAJOR == 1 && TORCH_VERSION_MINOR == 13);
+  EXPECT_STREQ(TORCH_VERSION, "1.13.0");
+}
+
 TEST(CompatNames, IncludingTheHeadersSelectsTheLibtorchDialect) {
   EXPECT_EQ(tg::get_dialect(), tg::Dialect::Libtorch);
 }
@@ -90,6 +97,24 @@ TEST(CompatChecks, InternalAssertsSayWhere) {
   EXPECT_TRUE(contains(error_of([] { AT_ASSERT(false); }), "false INTERNAL ASSERT FAILED"));
   EXPECT_EQ(error_of([] { AT_ERROR("no kernel for ", "Half"); }), "no kernel for Half");
   EXPECT_EQ(error_of([] { TORCH_INTERNAL_ASSERT(true); }), "");
+}
+
+void warn_twice() {
+  for (int i = 0; i < 2; ++i) TORCH_WARN_ONCE("only once");
+}
+
+TEST(CompatChecks, WarningsGoToStderrInLibtorchsLayout) {
+  testing::internal::CaptureStderr();
+  TORCH_WARN("step ", 3, " is slow");
+  const std::string out = testing::internal::GetCapturedStderr();
+  EXPECT_TRUE(contains(out, "[W test_headers.cc:")) << out;
+  EXPECT_TRUE(contains(out, "] Warning: step 3 is slow (function TestBody)\n")) << out;
+  testing::internal::CaptureStderr();
+  warn_twice();
+  warn_twice();
+  const std::string once = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(once.find("only once"), once.rfind("only once")) << once;
+  EXPECT_TRUE(contains(once, "(function warn_twice)")) << once;
 }
 
 TEST(CompatChecks, LibraryErrorsAreCaughtAsC10Errors) {
