@@ -3,8 +3,10 @@
 
 Writes
   tests/fixtures/compat/libtorch.json
-    print       for each case, the values (row-major, as doubles), dtype and sizes of a tensor and
-                what libtorch's C++ `std::ostream << tensor` writes for it
+    print       for each case, the values (row-major, as doubles), dtype and sizes of a tensor,
+                what libtorch's C++ `std::ostream << tensor` writes for it and what its
+                `toString()` returns
+    undefined   `toString()` of an undefined tensor
     grad_fn     the grad_fn name libtorch's C++ API records for each number-operand operator
 
 libtorch's operator<< and its C++ operator overloads are not reachable from Python, so a few lines
@@ -28,6 +30,9 @@ OUT = os.path.join(ROOT, "tests", "fixtures", "compat", "libtorch.json")
 CPP = r"""
 #include <torch/extension.h>
 #include <sstream>
+
+std::string cpp_to_string(const torch::Tensor& t) { return t.toString(); }
+std::string cpp_undefined_to_string() { return torch::Tensor().toString(); }
 
 std::string cpp_print(const torch::Tensor& t) {
   std::ostringstream s;
@@ -101,7 +106,8 @@ def cases():
 def main():
     build = tempfile.mkdtemp(prefix="tg_compat_fixtures_")
     ext = load_inline(name="tg_compat_fixtures", cpp_sources=[CPP],
-                      functions=["cpp_print", "cpp_grad_fns"], build_directory=build,
+                      functions=["cpp_print", "cpp_grad_fns", "cpp_to_string",
+                                 "cpp_undefined_to_string"], build_directory=build,
                       verbose=False)
     printed = []
     for name, t in cases():
@@ -114,13 +120,14 @@ def main():
             # JSON has no NaN or infinities: they travel as strings.
             "values": [v if v == v and abs(v) != float("inf") else str(v) for v in values],
             "expected": ext.cpp_print(t),
+            "to_string": ext.cpp_to_string(t),
         })
     names = ext.cpp_grad_fns()
     grad_fns = [{"expression": e, "grad_fn": n} for e, n in zip(GRAD_FN_EXPRESSIONS, names)]
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:
-        json.dump({"torch_version": torch.__version__, "print": printed, "grad_fn": grad_fns}, f,
-                  indent=1)
+        json.dump({"torch_version": torch.__version__, "print": printed, "grad_fn": grad_fns,
+                   "undefined": ext.cpp_undefined_to_string()}, f, indent=1)
         f.write("\n")
     print(f"wrote {OUT}: {len(printed)} print cases, {len(grad_fns)} grad_fn names")
 

@@ -368,6 +368,9 @@ void set_printoptions(const PrintOptions& o) { print_opts() = o; }
 PrintOptions get_printoptions() { return print_opts(); }
 
 std::string Tensor::toString() const {
+  // libtorch's toString() names the type, as the footer of its printed tensors does.
+  if (get_dialect() == Dialect::Libtorch)
+    return defined() ? libtorch_type_name(scalar_type()) : "UndefinedType";
   if (!defined()) return "[ Tensor (undefined) ]";
   NoGradGuard guard;
   const std::string prefix = "tensor(";

@@ -59,6 +59,12 @@ TEST(LibtorchDialect, TensorsPrintAsLibtorchPrintsThem) {
   }
 }
 
+TEST(LibtorchDialect, ToStringNamesTheType) {
+  for (const auto& c : fixtures()["print"])
+    EXPECT_EQ(tensor_of(c).toString(), c["to_string"].get<std::string>()) << c["name"];
+  EXPECT_EQ(torch::Tensor().toString(), fixtures()["undefined"].get<std::string>());
+}
+
 TEST(LibtorchDialect, PrintingIgnoresLayoutAndAutogradState) {
   // A transposed view and a tensor with a grad_fn print their values only.
   auto m = torch::arange(6, torch::kFloat).reshape({2, 3}).t();
@@ -133,6 +139,7 @@ TEST(LibtorchDialect, PythonDialectIsUnchanged) {
   EXPECT_EQ((2 - x).grad_fn()->name(), "RsubBackward1");
   EXPECT_EQ((2 / x).grad_fn()->name(), "MulBackward0");
   EXPECT_EQ(printed(x), "tensor([1., 1.], requires_grad=True)");
+  EXPECT_EQ(x.toString(), "tensor([1., 1.], requires_grad=True)");
   tg::set_dialect(tg::Dialect::Libtorch);
   EXPECT_EQ((x + 2).grad_fn()->name(), "AddBackward1");
 }
