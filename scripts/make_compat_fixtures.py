@@ -7,6 +7,8 @@ Writes
                 what libtorch's C++ `std::ostream << tensor` writes for it and what its
                 `toString()` returns
     undefined   `toString()` of an undefined tensor
+    modules     what `std::ostream << module` writes for a few modules and a user's module
+                holding them
     grad_fn     the grad_fn name libtorch's C++ API records for each number-operand operator
 
 libtorch's operator<< and its C++ operator overloads are not reachable from Python, so a few lines
@@ -34,6 +36,40 @@ CPP = r"""
 std::string cpp_to_string(const torch::Tensor& t) { return t.toString(); }
 std::string cpp_undefined_to_string() { return torch::Tensor().toString(); }
 
+struct NetImpl : torch::nn::Module {
+  NetImpl() {
+    layers = register_module("layers", torch::nn::Sequential(torch::nn::Linear(1, 512),
+                                                             torch::nn::Tanh(),
+                                                             torch::nn::Linear(512, 1)));
+    drop = register_module("drop", torch::nn::Dropout(0.25));
+    act = register_module("act", torch::nn::LeakyReLU(
+                                     torch::nn::LeakyReLUOptions().negative_slope(0.2)));
+  }
+  torch::nn::Sequential layers{nullptr};
+  torch::nn::Dropout drop{nullptr};
+  torch::nn::LeakyReLU act{nullptr};
+};
+TORCH_MODULE(Net);
+
+std::vector<std::string> cpp_modules() {
+  std::vector<std::shared_ptr<torch::nn::Module>> modules = {
+      Net().ptr(),
+      torch::nn::Linear(torch::nn::LinearOptions(3, 2).bias(false)).ptr(),
+      torch::nn::ReLU().ptr(),
+      torch::nn::Sigmoid().ptr(),
+      torch::nn::Softmax(1).ptr(),
+      torch::nn::LeakyReLU().ptr(),
+      torch::nn::MSELoss().ptr(),
+      torch::nn::Sequential().ptr()};
+  std::vector<std::string> out;
+  for (const auto& m : modules) {
+    std::ostringstream s;
+    s << *m;
+    out.push_back(s.str());
+  }
+  return out;
+}
+
 std::string cpp_print(const torch::Tensor& t) {
   std::ostringstream s;
   s << t;
@@ -55,6 +91,9 @@ std::vector<std::string> cpp_grad_fns() {
 GRAD_FN_EXPRESSIONS = ["x + 2", "x - 2", "x * 2", "x / 2", "2 + x", "2 - x", "2 * x", "2 / x",
                        "x + x", "x - x", "x * x", "x / x", "x.pow(2)", "x.add(2)", "x.sub(2)",
                        "x.mul(2)", "x.div(2)"]
+
+MODULES = ["net", "linear_no_bias", "relu", "sigmoid", "softmax", "leaky_relu", "mse_loss",
+           "empty_sequential"]
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64, "int64": torch.int64,
           "bool": torch.bool}
@@ -107,7 +146,7 @@ def main():
     build = tempfile.mkdtemp(prefix="tg_compat_fixtures_")
     ext = load_inline(name="tg_compat_fixtures", cpp_sources=[CPP],
                       functions=["cpp_print", "cpp_grad_fns", "cpp_to_string",
-                                 "cpp_undefined_to_string"], build_directory=build,
+                                 "cpp_undefined_to_string", "cpp_modules"], build_directory=build,
                       verbose=False)
     printed = []
     for name, t in cases():
@@ -127,7 +166,8 @@ def main():
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:
         json.dump({"torch_version": torch.__version__, "print": printed, "grad_fn": grad_fns,
-                   "undefined": ext.cpp_undefined_to_string()}, f, indent=1)
+                   "undefined": ext.cpp_undefined_to_string(),
+                   "modules": dict(zip(MODULES, ext.cpp_modules()))}, f, indent=1)
         f.write("\n")
     print(f"wrote {OUT}: {len(printed)} print cases, {len(grad_fns)} grad_fn names")
 

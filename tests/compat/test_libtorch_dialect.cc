@@ -15,6 +15,22 @@
 #include <string>
 #include <vector>
 
+// At namespace scope, as in the fixture script: libtorch prints a user's module by its type name.
+struct NetImpl : torch::nn::Module {
+  NetImpl() {
+    layers = register_module("layers",
+                             torch::nn::Sequential(torch::nn::Linear(1, 512), torch::nn::Tanh(),
+                                                   torch::nn::Linear(512, 1)));
+    drop = register_module("drop", torch::nn::Dropout(0.25));
+    act = register_module("act",
+                          torch::nn::LeakyReLU(torch::nn::LeakyReLUOptions().negative_slope(0.2)));
+  }
+  torch::nn::Sequential layers{nullptr};
+  torch::nn::Dropout drop{nullptr};
+  torch::nn::LeakyReLU act{nullptr};
+};
+TORCH_MODULE(Net);
+
 namespace {
 
 const nlohmann::json& fixtures() {
@@ -86,6 +102,31 @@ TEST(LibtorchDialect, PrintingRestoresTheStreamsFormat) {
   EXPECT_EQ(p.str(), "3.14\n[ CPUFloatType{} ]");
 }
 
+template <typename M>
+std::string printed_module(const M& m) {
+  std::ostringstream s;
+  s << m;
+  return s.str();
+}
+
+TEST(LibtorchDialect, ModulesPrintAsLibtorchPrintsThem) {
+  const auto& expected = fixtures()["modules"];
+  const std::map<std::string, std::string> got = {
+      {"net", printed_module(Net())},
+      {"linear_no_bias",
+       printed_module(torch::nn::Linear(torch::nn::LinearOptions(3, 2).bias(false)))},
+      {"relu", printed_module(torch::nn::ReLU())},
+      {"sigmoid", printed_module(torch::nn::Sigmoid())},
+      {"softmax", printed_module(torch::nn::Softmax(1))},
+      {"leaky_relu", printed_module(torch::nn::LeakyReLU())},
+      {"mse_loss", printed_module(torch::nn::MSELoss())},
+      {"empty_sequential", printed_module(torch::nn::Sequential())},
+  };
+  ASSERT_EQ(expected.size(), got.size());
+  for (const auto& [name, text] : got)
+    EXPECT_EQ(text, expected.at(name).get<std::string>()) << name;
+}
+
 TEST(LibtorchDialect, NumberOperandsRecordLibtorchsNodes) {
   const std::map<std::string, std::function<torch::Tensor(const torch::Tensor&)>> ops = {
       {"x + 2", [](const torch::Tensor& x) { return x + 2; }},
@@ -140,6 +181,8 @@ TEST(LibtorchDialect, PythonDialectIsUnchanged) {
   EXPECT_EQ((2 / x).grad_fn()->name(), "MulBackward0");
   EXPECT_EQ(printed(x), "tensor([1., 1.], requires_grad=True)");
   EXPECT_EQ(x.toString(), "tensor([1., 1.], requires_grad=True)");
+  EXPECT_EQ(printed_module(torch::nn::Linear(torch::nn::LinearOptions(3, 2).bias(false))),
+            "Linear(in_features=3, out_features=2, bias=False)");
   tg::set_dialect(tg::Dialect::Libtorch);
   EXPECT_EQ((x + 2).grad_fn()->name(), "AddBackward1");
 }
