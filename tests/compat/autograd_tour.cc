@@ -86,6 +86,7 @@ void higher_order_gradients() {
 
   // A gradient penalty: the norm of d(output)/d(input) is itself differentiated.
   auto model = torch::nn::Linear(4, 3);
+  std::cout << model << std::endl;
   auto input = torch::randn({3, 4}).requires_grad_(true);
   auto output = model(input);
   auto target = torch::randn({3, 3});
