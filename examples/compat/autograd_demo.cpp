@@ -1,35 +1,26 @@
-// One program, two libraries. Everything below uses only names from tensorgrad's API contract,
-// spelled through the macro TG_NS, so the file compiles against tensorgrad (TG_NS = tg) and, with
-// -DTG_COMPAT_LIBTORCH, against libtorch (TG_NS = torch). Both builds must print the same numbers;
-// the test in tests/compat/ compares them.
+// One program, two libraries. This file is a libtorch program: it includes <torch/torch.h> and
+// spells everything torch::, and it builds unchanged against libtorch and against tensorgrad's
+// tensorgrad::torch target. Both builds must print the same numbers; the test in tests/compat/
+// compares them.
 //
-// Numbers are printed by hand with "%.6g" rather than with operator<<, because libtorch's C++
-// operator<< and tensorgrad's Python-style one format tensors differently.
+// Numbers are printed by hand with "%.6g", so that the comparison reads value by value.
+#include <torch/torch.h>
+
 #include <cstdio>
 #include <exception>
 #include <string>
 #include <tuple>
 #include <vector>
 
-#ifdef TG_COMPAT_LIBTORCH
-#include <torch/autograd.h>
-#include <torch/types.h>
-#include <torch/utils.h>
-#define TG_NS torch
-#else
-#include <tensorgrad/tensorgrad.h>
-#define TG_NS tg
-#endif
-
 namespace {
 
-using Tensor = TG_NS::Tensor;
+using Tensor = torch::Tensor;
 
 const char* dtype_name(const Tensor& t) {
-  if (t.scalar_type() == TG_NS::kFloat) return "float32";
-  if (t.scalar_type() == TG_NS::kDouble) return "float64";
-  if (t.scalar_type() == TG_NS::kLong) return "int64";
-  if (t.scalar_type() == TG_NS::kBool) return "bool";
+  if (t.scalar_type() == torch::kFloat) return "float32";
+  if (t.scalar_type() == torch::kDouble) return "float64";
+  if (t.scalar_type() == torch::kLong) return "int64";
+  if (t.scalar_type() == torch::kBool) return "bool";
   return "other";
 }
 
@@ -53,11 +44,11 @@ void show_text(const char* label, const std::string& s) {
 
 void tutorial_gradient_vector() {
   // z = sin(x^2 + y^2) on a small grid; dz/dx = cos(x^2 + y^2) 2x.
-  Tensor x = TG_NS::linspace(-2.5, 2.5, 5).reshape({1, 5}).expand({3, 5}).contiguous();
-  Tensor y = TG_NS::linspace(-1.0, 1.0, 3).reshape({3, 1}).expand({3, 5}).contiguous();
+  Tensor x = torch::linspace(-2.5, 2.5, 5).reshape({1, 5}).expand({3, 5}).contiguous();
+  Tensor y = torch::linspace(-1.0, 1.0, 3).reshape({3, 1}).expand({3, 5}).contiguous();
   x.requires_grad_(true);
   y.requires_grad_(true);
-  Tensor z = TG_NS::sin(x.pow(2) + y.pow(2));
+  Tensor z = torch::sin(x.pow(2) + y.pow(2));
   z.sum().backward();
   show("grid.z", z);
   show("grid.dz_dx", x.grad());
@@ -67,15 +58,15 @@ void tutorial_gradient_vector() {
 
 void tutorial_computational_graph() {
   // f = tanh(ln(1 + z 2x / sin(y))) through the intermediate values a..e.
-  Tensor x = TG_NS::tensor(1.0, TG_NS::requires_grad());
-  Tensor y = TG_NS::tensor(2.0, TG_NS::requires_grad());
-  Tensor z = TG_NS::tensor(3.0, TG_NS::requires_grad());
+  Tensor x = torch::tensor(1.0, torch::requires_grad());
+  Tensor y = torch::tensor(2.0, torch::requires_grad());
+  Tensor z = torch::tensor(3.0, torch::requires_grad());
   Tensor a = 2 * x;
-  Tensor b = TG_NS::sin(y);
+  Tensor b = torch::sin(y);
   Tensor c = a / b;
   Tensor d = c * z;
-  Tensor e = TG_NS::log(1 + d);
-  Tensor f = TG_NS::tanh(e);
+  Tensor e = torch::log(1 + d);
+  Tensor f = torch::tanh(e);
   for (Tensor* t : {&a, &b, &c, &d, &e}) t->retain_grad();
   f.backward();
   show("graph.f", f);
@@ -91,11 +82,11 @@ void tutorial_computational_graph() {
 
 void tutorial_simple_graph() {
   // prediction = tanh(w x + b), loss = (y - prediction)^2, with integer feature and target.
-  Tensor w = TG_NS::tensor({-0.5}, TG_NS::requires_grad());
-  Tensor b = TG_NS::tensor({0.5}, TG_NS::requires_grad());
-  Tensor feature = TG_NS::tensor({1});
-  Tensor target = TG_NS::tensor({7});
-  Tensor prediction = TG_NS::tanh(feature * w + b);
+  Tensor w = torch::tensor({-0.5}, torch::requires_grad());
+  Tensor b = torch::tensor({0.5}, torch::requires_grad());
+  Tensor feature = torch::tensor({1});
+  Tensor target = torch::tensor({7});
+  Tensor prediction = torch::tanh(feature * w + b);
   Tensor loss = (target - prediction).pow(2);
   show("neuron.feature", feature);
   show("neuron.prediction", prediction);
@@ -112,12 +103,12 @@ void tutorial_simple_graph() {
 
 void gradient_descent() {
   // Five steps of w <- w - 0.1 grad f on f(w) = (w0 - 1)^2 + 4 (w1 + 0.5)^2.
-  Tensor w = TG_NS::tensor({-2.0, 1.5}, TG_NS::requires_grad());
+  Tensor w = torch::tensor({-2.0, 1.5}, torch::requires_grad());
   for (int t = 0; t < 5; ++t) {
     Tensor f = (w[0] - 1).pow(2) + 4 * (w[1] + 0.5).pow(2);
     f.backward();
     {
-      TG_NS::NoGradGuard no_grad;
+      torch::NoGradGuard no_grad;
       w -= 0.1 * w.grad();
     }
     w.grad().zero_();
@@ -128,15 +119,15 @@ void gradient_descent() {
 }
 
 void broadcasting_and_reductions() {
-  Tensor m = TG_NS::tensor({{1.0, -2.0, 3.0}, {-4.0, 5.0, -6.0}}, TG_NS::requires_grad());
-  Tensor row = TG_NS::tensor({0.5, 1.0, 2.0}, TG_NS::requires_grad());
+  Tensor m = torch::tensor({{1.0, -2.0, 3.0}, {-4.0, 5.0, -6.0}}, torch::requires_grad());
+  Tensor row = torch::tensor({0.5, 1.0, 2.0}, torch::requires_grad());
   Tensor out = (m * row + row).relu();
   out.mean().backward();
   show("bcast.out", out);
   show("bcast.dm", m.grad());
   show("bcast.drow", row.grad());
 
-  Tensor v = TG_NS::tensor({{1.0, 2.0, 4.0}, {3.0, 0.5, -1.0}});
+  Tensor v = torch::tensor({{1.0, 2.0, 4.0}, {3.0, 0.5, -1.0}});
   show("reduce.sum_dim1", v.sum({1}));
   show("reduce.mean_keepdim", v.mean({1}, true));
   show("reduce.var", v.var());
@@ -151,83 +142,83 @@ void broadcasting_and_reductions() {
 }
 
 void linear_algebra() {
-  Tensor a = TG_NS::tensor({{1.0, 2.0}, {3.0, 4.0}, {5.0, 6.0}}, TG_NS::requires_grad());
-  Tensor b = TG_NS::tensor({{0.5, -1.0, 2.0}, {1.5, 0.25, -0.5}}, TG_NS::requires_grad());
-  Tensor c = TG_NS::matmul(a, b);
+  Tensor a = torch::tensor({{1.0, 2.0}, {3.0, 4.0}, {5.0, 6.0}}, torch::requires_grad());
+  Tensor b = torch::tensor({{0.5, -1.0, 2.0}, {1.5, 0.25, -0.5}}, torch::requires_grad());
+  Tensor c = torch::matmul(a, b);
   c.pow(2).sum().backward();
   show("matmul.c", c);
   show("matmul.da", a.grad());
   show("matmul.db", b.grad());
-  Tensor bias = TG_NS::ones({3, 3});
-  show("addmm", TG_NS::addmm(bias, a.detach(), b.detach()));
-  show("dot", TG_NS::dot(TG_NS::tensor({1.0, 2.0, 3.0}), TG_NS::tensor({4.0, -5.0, 6.0})));
-  Tensor batch = TG_NS::arange(12, TG_NS::kFloat).reshape({2, 2, 3});
-  show("bmm", TG_NS::bmm(batch, batch.transpose(1, 2)));
+  Tensor bias = torch::ones({3, 3});
+  show("addmm", torch::addmm(bias, a.detach(), b.detach()));
+  show("dot", torch::dot(torch::tensor({1.0, 2.0, 3.0}), torch::tensor({4.0, -5.0, 6.0})));
+  Tensor batch = torch::arange(12, torch::kFloat).reshape({2, 2, 3});
+  show("bmm", torch::bmm(batch, batch.transpose(1, 2)));
 }
 
 void activations_and_softmax() {
-  Tensor x = TG_NS::linspace(-2.0, 2.0, 6, TG_NS::requires_grad());
-  Tensor s = TG_NS::softmax(x.reshape({2, 3}), 1);
-  Tensor ls = TG_NS::log_softmax(x.reshape({2, 3}), 1);
-  (s * TG_NS::arange(6, TG_NS::kFloat).reshape({2, 3})).sum().backward();
+  Tensor x = torch::linspace(-2.0, 2.0, 6, torch::requires_grad());
+  Tensor s = torch::softmax(x.reshape({2, 3}), 1);
+  Tensor ls = torch::log_softmax(x.reshape({2, 3}), 1);
+  (s * torch::arange(6, torch::kFloat).reshape({2, 3})).sum().backward();
   show("softmax", s);
   show("log_softmax", ls);
   show("softmax.dx", x.grad());
   Tensor xd = x.detach();
-  show("sigmoid", TG_NS::sigmoid(xd));
-  show("tanh", TG_NS::tanh(xd));
-  show("exp", TG_NS::exp(xd));
-  show("log1p_abs", TG_NS::log1p(TG_NS::abs(xd)));
-  show("sqrt_abs", TG_NS::sqrt(TG_NS::abs(xd)));
-  show("clamp", TG_NS::clamp(xd, -1.0, 0.5));
-  show("where", TG_NS::where(xd > 0, xd, xd * 0.1));
-  show("maximum", TG_NS::maximum(xd, TG_NS::zeros_like(xd)));
+  show("sigmoid", torch::sigmoid(xd));
+  show("tanh", torch::tanh(xd));
+  show("exp", torch::exp(xd));
+  show("log1p_abs", torch::log1p(torch::abs(xd)));
+  show("sqrt_abs", torch::sqrt(torch::abs(xd)));
+  show("clamp", torch::clamp(xd, -1.0, 0.5));
+  show("where", torch::where(xd > 0, xd, xd * 0.1));
+  show("maximum", torch::maximum(xd, torch::zeros_like(xd)));
 }
 
 void views_and_joins() {
-  Tensor t = TG_NS::arange(24).reshape({2, 3, 4});
+  Tensor t = torch::arange(24).reshape({2, 3, 4});
   show("view.permute", t.permute({2, 0, 1}).contiguous());
   show("view.transpose", t.transpose(0, 2).contiguous());
   show("view.select", t.select(1, 2));
   show("view.slice", t.slice(2, 1, 4, 2));
   show("view.narrow", t.narrow(1, 0, 2));
-  show("view.index_select", t.index_select(2, TG_NS::tensor({3, 0})));
+  show("view.index_select", t.index_select(2, torch::tensor({3, 0})));
   show("view.squeeze", t.unsqueeze(0).squeeze(0).flatten());
-  show("join.cat", TG_NS::cat({t[0], t[1]}, 1));
-  show("join.stack", TG_NS::stack({t[0][0], t[1][2]}, 0));
+  show("join.cat", torch::cat({t[0], t[1]}, 1));
+  show("join.stack", torch::stack({t[0][0], t[1][2]}, 0));
   std::vector<Tensor> parts = t.chunk(2, 2);
   show("split.chunk1", parts[1]);
 }
 
 void types_and_comparisons() {
-  Tensor i = TG_NS::tensor({1, 2, 3});
+  Tensor i = torch::tensor({1, 2, 3});
   show("promote.int_times_double", i * 1.5);
-  show("promote.int_plus_float", i + TG_NS::tensor({0.5f, 0.25f, 0.125f}));
-  show("promote.int_div_int", i / TG_NS::tensor({2, 2, 2}));
+  show("promote.int_plus_float", i + torch::tensor({0.5f, 0.25f, 0.125f}));
+  show("promote.int_div_int", i / torch::tensor({2, 2, 2}));
   show("promote.bool_plus_int", (i > 1) + i);
-  Tensor f = TG_NS::tensor({1.0, 2.0, 3.0});
-  show("compare.eq", f == TG_NS::tensor({1.0, 0.0, 3.0}));
+  Tensor f = torch::tensor({1.0, 2.0, 3.0});
+  show("compare.eq", f == torch::tensor({1.0, 0.0, 3.0}));
   show("compare.le", f <= 2.0);
-  show("compare.isfinite", TG_NS::isfinite(f / TG_NS::tensor({1.0, 0.0, 1.0})));
-  show_value("compare.allclose", TG_NS::allclose(f, f + 1e-9));
-  show_value("compare.equal", TG_NS::equal(f, f.clone()));
-  show("cast.to_double", f.to(TG_NS::kDouble) / 3);
-  show("fill.full", TG_NS::full({2, 2}, 7.5));
-  show("fill.eye", TG_NS::eye(3));
+  show("compare.isfinite", torch::isfinite(f / torch::tensor({1.0, 0.0, 1.0})));
+  show_value("compare.allclose", torch::allclose(f, f + 1e-9));
+  show_value("compare.equal", torch::equal(f, f.clone()));
+  show("cast.to_double", f.to(torch::kDouble) / 3);
+  show("fill.full", torch::full({2, 2}, 7.5));
+  show("fill.eye", torch::eye(3));
 }
 
 void higher_order_and_modes() {
   // d/dx x^3 = 3x^2 and d2/dx2 = 6x, through create_graph.
-  Tensor x = TG_NS::tensor(2.0, TG_NS::requires_grad());
+  Tensor x = torch::tensor(2.0, torch::requires_grad());
   Tensor y = x.pow(3);
-  Tensor dy = TG_NS::autograd::grad({y}, {x}, {}, true, true)[0];
-  Tensor d2y = TG_NS::autograd::grad({dy}, {x})[0];
+  Tensor dy = torch::autograd::grad({y}, {x}, {}, true, true)[0];
+  Tensor d2y = torch::autograd::grad({dy}, {x})[0];
   show("grad.dy_dx", dy);
   show("grad.d2y_dx2", d2y);
 
-  Tensor w = TG_NS::tensor({1.0, 2.0}, TG_NS::requires_grad());
+  Tensor w = torch::tensor({1.0, 2.0}, torch::requires_grad());
   {
-    TG_NS::NoGradGuard no_grad;
+    torch::NoGradGuard no_grad;
     show_value("nograd.requires_grad", (w * 2).requires_grad());
   }
   show_value("grad_mode.requires_grad", (w * 2).requires_grad());
@@ -239,7 +230,7 @@ void higher_order_and_modes() {
   show("accumulate.grad", w.grad());
 
   // Changing a value that backward needs is caught when backward runs.
-  Tensor e = TG_NS::exp(w);
+  Tensor e = torch::exp(w);
   e.add_(1);
   bool caught = false;
   try {
@@ -252,21 +243,21 @@ void higher_order_and_modes() {
 
 void random_numbers() {
   // The tutorial's data set: 32 points of sin(pi x) plus noise, seed 2021.
-  TG_NS::manual_seed(2021);
-  Tensor inputs = TG_NS::linspace(-1.0, 1.0, 32).reshape({32, 1});
-  Tensor noise = TG_NS::randn({32, 1}) / 4;
+  torch::manual_seed(2021);
+  Tensor inputs = torch::linspace(-1.0, 1.0, 32).reshape({32, 1});
+  Tensor noise = torch::randn({32, 1}) / 4;
   show("random.noise", noise);
-  TG_NS::manual_seed(0);
-  show("random.rand", TG_NS::rand({6}));
-  show("random.randn", TG_NS::randn({6}));
-  show("random.randint", TG_NS::randint(0, 10, {6}));
-  show("random.randperm", TG_NS::randperm(6));
+  torch::manual_seed(0);
+  show("random.rand", torch::rand({6}));
+  show("random.randn", torch::randn({6}));
+  show("random.randint", torch::randint(0, 10, {6}));
+  show("random.randperm", torch::randperm(6));
 }
 
 }  // namespace
 
 int main() {
-  TG_NS::set_num_threads(1);
+  torch::set_num_threads(1);
   tutorial_gradient_vector();
   tutorial_computational_graph();
   tutorial_simple_graph();

@@ -87,6 +87,8 @@ struct Edge {
 using Variable = Tensor;
 using tensor_list = std::vector<Tensor>;
 using variable_list = std::vector<Tensor>;
+// libtorch's older name for a tensor that takes part in autograd: every Tensor does.
+using Variable = Tensor;
 // A node's outgoing edges, one per input of its op. Ops have at most three inputs as a rule
 // (addmm), so the list lives inside the node and recording one allocates nothing for it.
 using edge_list = detail::InlineVector<Edge, 3>;

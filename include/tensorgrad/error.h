@@ -12,6 +12,10 @@ namespace tg {
 class Error : public std::runtime_error {
  public:
   explicit Error(const std::string& msg) : std::runtime_error(msg) {}
+  // c10::Error's accessors, so that libtorch code that catches errors reads them unchanged (there
+  // is no backtrace to leave out).
+  std::string msg() const { return what(); }
+  const char* what_without_backtrace() const noexcept { return what(); }
 };
 
 namespace detail {

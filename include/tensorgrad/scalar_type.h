@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <ostream>
+#include <string>
 #include <type_traits>
 
 #include "tensorgrad/error.h"
@@ -149,6 +150,11 @@ constexpr DeviceType kCUDA = DeviceType::CUDA;
 class Device {
  public:
   Device(DeviceType type = kCPU, int8_t index = -1) : type_(type), index_(index) {}  // NOLINT
+  // "cpu", "cuda", "cuda:1", as libtorch parses them (implicit, as there).
+  Device(const std::string& spec);                         // NOLINT
+  Device(const char* spec) : Device(std::string(spec)) {}  // NOLINT
+  bool has_index() const { return index_ != -1; }
+  std::string str() const;
   DeviceType type() const { return type_; }
   int8_t index() const { return index_; }
   bool is_cpu() const { return type_ == kCPU; }
@@ -161,6 +167,11 @@ class Device {
   int8_t index_;
 };
 std::ostream& operator<<(std::ostream& os, const Device& d);
+namespace detail {
+// tensorgrad computes on the CPU only: a tensor asked to live on another device is an error, as in
+// a libtorch built without CUDA. `op` names the call in the message.
+void check_cpu(const Device& device, const char* op);
+}  // namespace detail
 
 // The optional settings of a new tensor, with chained setters as in libtorch.
 class TensorOptions {

@@ -292,9 +292,9 @@ class Tensor {
   Tensor clone() const;
   Tensor to(ScalarType t, bool non_blocking = false, bool copy = false) const;
   Tensor to(Device d, ScalarType t, bool non_blocking = false, bool copy = false) const;
-  Tensor to(Device /*device*/) const { return *this; }
   Tensor to(const TensorOptions& o, bool non_blocking = false, bool copy = false) const;
   Tensor cpu() const { return *this; }
+  Tensor cuda() const { return to(TensorOptions(kCUDA)); }
   Tensor toType(ScalarType t) const { return to(t); }
   Tensor type_as(const Tensor& o) const { return to(o.scalar_type()); }
 
@@ -592,6 +592,10 @@ std::string show_config();
 namespace cuda {
 inline bool is_available() { return false; }
 inline int device_count() { return 0; }
+inline bool cudnn_is_available() { return false; }
+// Seeding devices that are not there does nothing, as in a libtorch built without CUDA.
+inline void manual_seed(uint64_t /*seed*/) {}
+inline void manual_seed_all(uint64_t /*seed*/) {}
 }  // namespace cuda
 
 // Printing options, like torch.set_printoptions.
@@ -603,5 +607,15 @@ struct PrintOptions {
 };
 void set_printoptions(const PrintOptions& options);
 PrintOptions get_printoptions();
+
+// Which face of PyTorch tensorgrad shows where Python and libtorch differ: how `std::cout << x`
+// formats a tensor (Python's repr, or at::print's columns and "[ CPUFloatType{2,2} ]" footer) and
+// how the node of an op with a number operand is named (Python wraps the number in a tensor:
+// `x + 2` records AddBackward0; libtorch calls the Scalar overload: AddBackward1). Python is the
+// default; <torch/torch.h> (the tensorgrad::torch target) selects Libtorch, so that a libtorch
+// program prints what it prints against libtorch. Process-wide.
+enum class Dialect : int8_t { Python, Libtorch };
+void set_dialect(Dialect dialect);
+Dialect get_dialect();
 
 }  // namespace tg

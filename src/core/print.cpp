@@ -1,8 +1,12 @@
 // Printing in Python PyTorch's format (torch/_tensor_str.py): one formatter chooses fixed, integer
 // or scientific notation from the finite non-zero magnitudes, every element is right-aligned to a
 // common width, rows wrap at the line width, and large tensors are summarised with "...".
+// Under Dialect::Libtorch, operator<< prints as libtorch's C++ operator<< does instead (see
+// print_libtorch below).
+#include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <iomanip>
 #include <sstream>
 
 #include "core/tensor_impl.h"
@@ -168,12 +172,205 @@ std::string add_suffixes(std::string s, const std::vector<std::string>& suffixes
   return s + ")";
 }
 
+// ---- libtorch's format (ATen's at::print, 1.13)
+// Every element is shown (no summarising), as a double, with one stream format chosen per matrix:
+// integers in the stream's default notation, fractions in fixed notation with 4 decimals (with a
+// common power-of-ten factor printed above the block when the magnitudes are large or small), or
+// scientific notation when they span more than four decades. Matrices are printed in blocks of
+// columns that fit 80 characters, tensors of 3 or more dims as "(i,j,.,.) = " slices, and a footer
+// names the type and the sizes: "[ CPUFloatType{2,3} ]".
+
+// The format of one block of values: the factor they are divided by and the field width; sets the
+// stream's notation as a side effect, as libtorch does (the caller's format is restored at the
+// end of operator<<).
+struct LibtorchFormat {
+  double scale = 1;
+  int width = 0;
+};
+
+LibtorchFormat libtorch_format(std::ostream& os, const std::vector<double>& v) {
+  LibtorchFormat f;
+  if (v.empty()) return f;
+  bool int_mode = true;
+  for (double z : v)
+    if (std::isfinite(z) && z != std::ceil(z)) int_mode = false;
+  // The digits of the smallest and largest magnitudes, from the first finite value on. The
+  // largest is updated only by values above it *with their sign* (libtorch compares the signed
+  // value), so a large negative number after a smaller one does not widen the field; kept so that
+  // the columns line up exactly as libtorch's do.
+  size_t first = 0;
+  while (first < v.size() && !std::isfinite(v[first])) ++first;
+  double exp_min = 1, exp_max = 1;
+  if (first < v.size()) {
+    double lo = std::fabs(v[first]), hi = lo;
+    for (size_t i = first; i < v.size(); ++i) {
+      const double z = std::fabs(v[i]);
+      if (!std::isfinite(z)) continue;
+      if (z < lo) lo = z;
+      if (v[i] > hi) hi = z;
+    }
+    exp_min = lo != 0 ? std::floor(std::log10(lo)) + 1 : 1;
+    exp_max = hi != 0 ? std::floor(std::log10(hi)) + 1 : 1;
+  }
+  os.unsetf(std::ios_base::floatfield);
+  if (int_mode) {
+    if (exp_max > 9) {
+      f.width = 11;
+      os << std::scientific << std::setprecision(4);
+    } else {
+      f.width = static_cast<int>(exp_max) + 1;
+    }
+  } else if (exp_max - exp_min > 4) {
+    f.width = std::fabs(exp_max) > 99 || std::fabs(exp_min) > 99 ? 12 : 11;
+    os << std::scientific << std::setprecision(4);
+  } else {
+    if (exp_max > 5 || exp_max < 0) {
+      f.width = 7;
+      f.scale = std::pow(10, exp_max - 1);
+    } else {
+      f.width = exp_max == 0 ? 7 : static_cast<int>(exp_max) + 6;
+    }
+    os << std::fixed << std::setprecision(4);
+  }
+  return f;
+}
+
+// "0.001 *": the common factor, in the default notation at the current precision.
+void print_scale(std::ostream& os, double scale) {
+  const auto flags = os.flags();
+  os.unsetf(std::ios_base::floatfield);
+  os << scale << " *\n";
+  os.flags(flags);
+}
+
+void print_indent(std::ostream& os, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) os << ' ';
+}
+
+// A matrix (dims rows x cols, values row-major) in blocks of as many columns as fit the line.
+void print_matrix(std::ostream& os, const std::vector<double>& v, int64_t rows, int64_t cols,
+                  int64_t indent) {
+  constexpr int64_t kLineWidth = 80;
+  const LibtorchFormat f = libtorch_format(os, v);
+  print_indent(os, indent);
+  const int64_t per_line = (kLineWidth - indent) / (f.width + 1);
+  for (int64_t first = 0; first < cols;) {
+    const int64_t last = std::min(first + per_line, cols) - 1;
+    if (per_line < cols) {
+      // No line break after the heading: libtorch starts the first row right after it.
+      if (first != 0) os << '\n';
+      os << "Columns " << first + 1 << " to " << last + 1;
+      print_indent(os, indent);
+    }
+    if (f.scale != 1) {
+      print_scale(os, f.scale);
+      print_indent(os, indent);
+    }
+    for (int64_t r = 0; r < rows; ++r) {
+      for (int64_t c = first; c <= last; ++c) {
+        os << std::setw(f.width) << v[static_cast<size_t>(r * cols + c)] / f.scale;
+        if (c != last) {
+          os << ' ';
+          continue;
+        }
+        os << '\n';
+        if (r != rows - 1) {
+          print_indent(os, indent);
+          if (f.scale != 1) os << ' ';
+        }
+      }
+    }
+    first = last + 1;
+  }
+}
+
+const char* libtorch_type_name(ScalarType t) {
+  switch (t) {
+    case ScalarType::Bool:
+      return "CPUBoolType";
+    case ScalarType::Long:
+      return "CPULongType";
+    case ScalarType::Float:
+      return "CPUFloatType";
+    case ScalarType::Double:
+      return "CPUDoubleType";
+  }
+  return "CPUType";
+}
+
+void print_libtorch(std::ostream& os, const Tensor& t) {
+  if (!t.defined()) {
+    os << "[ Tensor (undefined) ]";
+    return;
+  }
+  NoGradGuard guard;
+  // The caller's notation and precision come back at the end, whatever the blocks set.
+  std::ios saved(nullptr);
+  saved.copyfmt(os);
+  const std::vector<double> v = values_of(t.detach());
+  const int64_t dim = t.dim();
+  if (dim == 0) {
+    os.unsetf(std::ios_base::floatfield);
+    os << v[0] << '\n';
+  } else if (dim == 1 && !v.empty()) {
+    const LibtorchFormat f = libtorch_format(os, v);
+    if (f.scale != 1) print_scale(os, f.scale);
+    for (double x : v) os << std::setw(f.width) << x / f.scale << '\n';
+  } else if (dim == 2 && !v.empty()) {
+    print_matrix(os, v, t.size(0), t.size(1), 0);
+  } else if (!v.empty()) {
+    // One "(i,j,.,.) = " slice per index of the leading dims, the first of them varying fastest.
+    const int64_t rows = t.size(dim - 2), cols = t.size(dim - 1);
+    const int64_t lead = dim - 2;
+    std::vector<int64_t> counter(static_cast<size_t>(lead), 0);
+    const size_t block = static_cast<size_t>(rows * cols);
+    for (bool start = true;; start = false) {
+      if (!start) {
+        int64_t i = 0;
+        while (i < lead && ++counter[static_cast<size_t>(i)] >= t.size(i)) {
+          counter[static_cast<size_t>(i)] = 0;
+          ++i;
+        }
+        if (i == lead) break;
+        os << '\n';
+      }
+      size_t offset = 0;
+      os << '(';
+      for (int64_t i = 0; i < lead; ++i) {
+        offset = offset * static_cast<size_t>(t.size(i)) +
+                 static_cast<size_t>(counter[static_cast<size_t>(i)]);
+        os << counter[static_cast<size_t>(i)] + 1 << ',';
+      }
+      os << ".,.) = \n";
+      const std::vector<double> slice(
+          v.begin() + static_cast<std::ptrdiff_t>(offset * block),
+          v.begin() + static_cast<std::ptrdiff_t>((offset + 1) * block));
+      print_matrix(os, slice, rows, cols, 1);
+    }
+  }
+  os << "[ " << libtorch_type_name(t.scalar_type()) << '{';
+  for (int64_t i = 0; i < dim; ++i) os << (i ? "," : "") << t.size(i);
+  os << "} ]";
+  os.copyfmt(saved);
+}
+
+std::atomic<Dialect>& dialect() {
+  static std::atomic<Dialect> d{Dialect::Python};
+  return d;
+}
+
 }  // namespace
+
+void set_dialect(Dialect d) { dialect().store(d, std::memory_order_relaxed); }
+Dialect get_dialect() { return dialect().load(std::memory_order_relaxed); }
 
 void set_printoptions(const PrintOptions& o) { print_opts() = o; }
 PrintOptions get_printoptions() { return print_opts(); }
 
 std::string Tensor::toString() const {
+  // libtorch's toString() names the type, as the footer of its printed tensors does.
+  if (get_dialect() == Dialect::Libtorch)
+    return defined() ? libtorch_type_name(scalar_type()) : "UndefinedType";
   if (!defined()) return "[ Tensor (undefined) ]";
   NoGradGuard guard;
   const std::string prefix = "tensor(";
@@ -206,6 +403,12 @@ std::string Tensor::toString() const {
   return add_suffixes(prefix + body, suffixes, indent);
 }
 
-std::ostream& operator<<(std::ostream& os, const Tensor& t) { return os << t.toString(); }
+std::ostream& operator<<(std::ostream& os, const Tensor& t) {
+  if (get_dialect() == Dialect::Libtorch) {
+    print_libtorch(os, t);
+    return os;
+  }
+  return os << t.toString();
+}
 
 }  // namespace tg

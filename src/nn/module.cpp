@@ -2,6 +2,7 @@
 
 #include <cxxabi.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <memory>
 #include <sstream>
@@ -146,6 +147,12 @@ void Module::to(ScalarType dtype, bool) {
   for (auto& c : children_) c.value()->to(dtype);
 }
 
+void Module::to(Device device, bool) { detail::check_cpu(device, "Module::to"); }
+void Module::to(Device device, ScalarType dtype, bool non_blocking) {
+  detail::check_cpu(device, "Module::to");
+  to(dtype, non_blocking);
+}
+
 void Module::apply(const std::function<void(Module&)>& fn) {
   fn(*this);
   for (auto& c : children_) c.value()->apply(fn);
@@ -180,8 +187,59 @@ void print_module(std::ostream& os, const Module& m, int indent) {
   os << "\n" << std::string(indent, ' ') << ")";
 }
 
+namespace {
+
+// "True" and "False" of the Python-style extra text as C++ prints bools: "true", "false".
+std::string cpp_bools(std::string s) {
+  for (const auto& [from, to] :
+       {std::pair<std::string, std::string>{"True", "true"}, {"False", "false"}}) {
+    for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) {
+      const bool starts = pos == 0 || !std::isalnum(static_cast<unsigned char>(s[pos - 1]));
+      const size_t end = pos + from.size();
+      const bool ends = end == s.size() || !std::isalnum(static_cast<unsigned char>(s[end]));
+      if (starts && ends) s.replace(pos, from.size(), to);
+    }
+  }
+  return s;
+}
+
+// libtorch's layout (its Module::pretty_print_recursive): tensorgrad's own modules spelled as
+// libtorch's ("torch::nn::Linear(in_features=1, out_features=512, bias=true)", containers bare:
+// "torch::nn::Sequential"), a user's module by its C++ type ("NetImpl"), then, when it has
+// children, "(", one "  (key): child" line each, and ")".
+void print_module_libtorch(std::ostream& os, const Module& m, const std::string& indent) {
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> dem(
+      abi::__cxa_demangle(typeid(m).name(), nullptr, nullptr, &status), std::free);
+  const std::string type = status == 0 && dem ? dem.get() : typeid(m).name();
+  if (type.rfind("tg::nn::", 0) == 0) {
+    const std::string& name = m.name();
+    const bool container = name == "Sequential" || name == "ModuleList" || name == "ModuleDict" ||
+                           name == "ParameterList" || name == "ParameterDict";
+    os << "torch::nn::" << name;
+    if (!container) os << "(" << cpp_bools(m.extra_repr()) << ")";
+  } else {
+    os << type;
+  }
+  const auto children = m.named_children();
+  if (children.is_empty()) return;
+  os << "(\n";
+  const std::string next = indent + "  ";
+  for (const auto& c : children) {
+    os << next << "(" << c.key() << "): ";
+    print_module_libtorch(os, *c.value(), next);
+    os << "\n";
+  }
+  os << indent << ")";
+}
+
+}  // namespace
+
 std::ostream& operator<<(std::ostream& stream, const Module& module) {
-  print_module(stream, module, 0);
+  if (get_dialect() == Dialect::Libtorch)
+    print_module_libtorch(stream, module, "");
+  else
+    print_module(stream, module, 0);
   return stream;
 }
 

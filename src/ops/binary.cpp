@@ -59,6 +59,12 @@ Tensor wrapped(const Tensor& a, const Scalar& b, const char* name) {
   return wrap_scalar(b, result_type(a, b));
 }
 
+// The node of an op called with a number operand: Python wraps the number and records the tensor
+// op's node; libtorch records its Scalar overload's (see tg::Dialect).
+const char* scalar_node(const char* python, const char* libtorch) {
+  return get_dialect() == Dialect::Libtorch ? libtorch : python;
+}
+
 Tensor add_sub(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& alpha, const char* name,
                const char* node) {
   check_defined2(a, b, name);
@@ -80,25 +86,30 @@ Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
   return add_sub(BinaryOp::Add, a, b, alpha, "add", "AddBackward0");
 }
 Tensor add(const Tensor& a, const Scalar& b, const Scalar& alpha) {
-  return add(a, wrapped(a, b, "add"), alpha);
+  return add_sub(BinaryOp::Add, a, wrapped(a, b, "add"), alpha, "add",
+                 scalar_node("AddBackward0", "AddBackward1"));
 }
 Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
   return add_sub(BinaryOp::Sub, a, b, alpha, "sub", "SubBackward0");
 }
 Tensor sub(const Tensor& a, const Scalar& b, const Scalar& alpha) {
-  return sub(a, wrapped(a, b, "sub"), alpha);
+  return add_sub(BinaryOp::Sub, a, wrapped(a, b, "sub"), alpha, "sub",
+                 scalar_node("SubBackward0", "SubBackward1"));
 }
-// scalar - tensor: PyTorch's rsub, sub with the operands swapped (its own node name).
+// scalar - tensor: PyTorch's rsub, sub with the operands swapped (its own node name). libtorch's
+// operator- fills a tensor with the number and subtracts in place: SubBackward0.
 Tensor rsub(const Tensor& b, const Scalar& a) {
-  return add_sub(BinaryOp::Sub, wrapped(b, a, "rsub"), b, 1, "rsub", "RsubBackward1");
+  return add_sub(BinaryOp::Sub, wrapped(b, a, "rsub"), b, 1, "rsub",
+                 scalar_node("RsubBackward1", "SubBackward0"));
 }
 
-Tensor mul(const Tensor& a, const Tensor& b) {
+namespace {
+Tensor mul_node(const Tensor& a, const Tensor& b, const char* node) {
   check_defined2(a, b, "mul");
   Tensor out = binary_forward(BinaryOp::Mul, a, b, arith_type(a, b, BinaryOp::Mul, "mul"), "mul");
   if (autograd::should_record({&a, &b})) {
     // Each input's gradient needs only the other input.
-    autograd::record("MulBackward0", {&a, &b}, {&out},
+    autograd::record(node, {&a, &b}, {&out},
                      {save(autograd::needs_grad(a) ? b : Tensor()),
                       save(autograd::needs_grad(b) ? a : Tensor())},
                      [](const tensor_list& g, const tensor_list& s) {
@@ -108,14 +119,19 @@ Tensor mul(const Tensor& a, const Tensor& b) {
   }
   return out;
 }
-Tensor mul(const Tensor& a, const Scalar& b) { return mul(a, wrapped(a, b, "mul")); }
+}  // namespace
+Tensor mul(const Tensor& a, const Tensor& b) { return mul_node(a, b, "MulBackward0"); }
+Tensor mul(const Tensor& a, const Scalar& b) {
+  return mul_node(a, wrapped(a, b, "mul"), scalar_node("MulBackward0", "MulBackward1"));
+}
 
-Tensor div(const Tensor& a, const Tensor& b) {
+namespace {
+Tensor div_node(const Tensor& a, const Tensor& b, const char* node) {
   check_defined2(a, b, "div");
   Tensor out = binary_forward(BinaryOp::Div, a, b, arith_type(a, b, BinaryOp::Div, "div"), "div");
   if (autograd::should_record({&a, &b})) {
     const bool need_a = autograd::needs_grad(b);
-    autograd::record("DivBackward0", {&a, &b}, {&out}, {save(need_a ? a : Tensor()), save(b)},
+    autograd::record(node, {&a, &b}, {&out}, {save(need_a ? a : Tensor()), save(b)},
                      [](const tensor_list& g, const tensor_list& s) {
                        const Tensor& a = s[0];
                        const Tensor& b = s[1];
@@ -124,7 +140,11 @@ Tensor div(const Tensor& a, const Tensor& b) {
   }
   return out;
 }
-Tensor div(const Tensor& a, const Scalar& b) { return div(a, wrapped(a, b, "div")); }
+}  // namespace
+Tensor div(const Tensor& a, const Tensor& b) { return div_node(a, b, "DivBackward0"); }
+Tensor div(const Tensor& a, const Scalar& b) {
+  return div_node(a, wrapped(a, b, "div"), scalar_node("DivBackward0", "DivBackward1"));
+}
 
 // ---- pow
 
@@ -348,7 +368,12 @@ Tensor operator/(const Tensor& a, const Scalar& b) { return div(a, b); }
 Tensor operator+(const Scalar& a, const Tensor& b) { return add(b, a); }
 Tensor operator-(const Scalar& a, const Tensor& b) { return rsub(b, a); }
 Tensor operator*(const Scalar& a, const Tensor& b) { return mul(b, a); }
-Tensor operator/(const Scalar& a, const Tensor& b) { return b.reciprocal() * a; }
+// Python computes number / tensor as reciprocal times the number (MulBackward0); libtorch's
+// operator/ fills a tensor with the number and divides (DivBackward0).
+Tensor operator/(const Scalar& a, const Tensor& b) {
+  if (get_dialect() == Dialect::Libtorch) return div(wrapped(b, a, "div"), b);
+  return b.reciprocal() * a;
+}
 
 // In-place forms.
 Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) {

@@ -14,6 +14,7 @@ namespace tg {
 
 namespace {
 Tensor finish(Tensor t, const TensorOptions& o) {
+  detail::check_cpu(o.device(), "tensor factory");
   if (o.requires_grad()) t.requires_grad_(true);
   return t;
 }
@@ -202,8 +203,12 @@ Tensor Tensor::to(ScalarType t, bool, bool copy) const {
   }
   return out;
 }
-Tensor Tensor::to(Device, ScalarType t, bool nb, bool copy) const { return to(t, nb, copy); }
+Tensor Tensor::to(Device d, ScalarType t, bool nb, bool copy) const {
+  detail::check_cpu(d, "to");
+  return to(t, nb, copy);
+}
 Tensor Tensor::to(const TensorOptions& o, bool nb, bool copy) const {
+  detail::check_cpu(o.device(), "to");
   return o.has_dtype() ? to(o.dtype(), nb, copy) : (copy ? clone() : *this);
 }
 

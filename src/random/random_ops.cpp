@@ -166,6 +166,7 @@ void record_inplace(Tensor& self, const char* name) {
 }
 
 Tensor finish(Tensor t, const TensorOptions& options) {
+  detail::check_cpu(options.device(), "tensor factory");
   if (options.requires_grad()) t.requires_grad_(true);
   return t;
 }

@@ -1,6 +1,6 @@
 # Installs the build in BUILD_DIR into WORK_DIR/prefix, builds the consumer project against that
-# prefix with find_package(tensorgrad), and runs its two programs (tensorgrad::tensorgrad and
-# tensorgrad::viz). Starts from scratch every time.
+# prefix with find_package(tensorgrad), and runs its three programs (tensorgrad::tensorgrad,
+# tensorgrad::viz and tensorgrad::torch). Starts from scratch every time.
 set(prefix ${WORK_DIR}/prefix)
 set(consumer_build ${WORK_DIR}/consumer-build)
 file(REMOVE_RECURSE ${prefix} ${consumer_build} ${WORK_DIR}/consumer_viz.png)
@@ -16,6 +16,14 @@ endfunction()
 run_step("cmake --install" ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
 if(NOT EXISTS ${prefix}/include/tensorgrad/tensorgrad.h)
   message(FATAL_ERROR "the install did not put tensorgrad/tensorgrad.h under ${prefix}/include")
+endif()
+
+# The libtorch headers have an include root of their own, so tensorgrad's root holds no torch/.
+if(NOT EXISTS ${prefix}/include/tensorgrad-torch/torch/torch.h)
+  message(FATAL_ERROR "the install did not put torch/torch.h under ${prefix}/include/tensorgrad-torch")
+endif()
+if(EXISTS ${prefix}/include/torch)
+  message(FATAL_ERROR "the install put libtorch's header names into tensorgrad's include root")
 endif()
 
 set(configure_args -S ${CONSUMER_DIR} -B ${consumer_build} -G ${GENERATOR}
@@ -38,4 +46,9 @@ run_step("running the viz consumer" ${consumer_build}/consumer_viz ${WORK_DIR}/c
 message(STATUS "viz consumer says: ${step_output}")
 if(NOT step_output MATCHES "consumer_viz: ok")
   message(FATAL_ERROR "unexpected viz consumer output:\n${step_output}")
+endif()
+run_step("running the libtorch consumer" ${consumer_build}/consumer_torch)
+message(STATUS "libtorch consumer says: ${step_output}")
+if(NOT step_output MATCHES "consumer_torch: ok")
+  message(FATAL_ERROR "unexpected libtorch consumer output:\n${step_output}")
 endif()

@@ -65,6 +65,9 @@ class Module : public std::enable_shared_from_this<Module> {
   void zero_grad(bool set_to_none = false);
   // Converts every parameter and buffer to dtype in place (the tensors keep their identity).
   virtual void to(ScalarType dtype, bool non_blocking = false);
+  // Parameters and buffers live on the CPU: the CPU is accepted, any other device is an error.
+  virtual void to(Device device, bool non_blocking = false);
+  virtual void to(Device device, ScalarType dtype, bool non_blocking = false);
   void apply(const std::function<void(Module&)>& fn);
 
   // Writes this module's own line, e.g. "Linear(in_features=1, out_features=512, bias=True)".

@@ -1,0 +1,4 @@
+// <ATen/ATen.h>: at::, which names tensorgrad's tensors and functions.
+#pragma once
+
+#include <torch/types.h>

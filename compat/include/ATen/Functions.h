@@ -1,0 +1,4 @@
+// <ATen/Functions.h>: at::'s functions.
+#pragma once
+
+#include <torch/types.h>

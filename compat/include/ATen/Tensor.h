@@ -1,0 +1,4 @@
+// <ATen/Tensor.h>: at::Tensor.
+#pragma once
+
+#include <torch/types.h>

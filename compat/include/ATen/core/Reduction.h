@@ -1,0 +1,4 @@
+// <ATen/core/Reduction.h>: the reduction modes of the losses.
+#pragma once
+
+#include <torch/types.h>

@@ -1,0 +1,4 @@
+// <c10/core/TensorOptions.h>: c10::TensorOptions.
+#pragma once
+
+#include <torch/types.h>

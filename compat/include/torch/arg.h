@@ -1,0 +1,4 @@
+// <torch/arg.h>: TORCH_ARG.
+#pragma once
+
+#include <torch/types.h>

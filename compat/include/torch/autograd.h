@@ -1,0 +1,4 @@
+// <torch/autograd.h>: torch::autograd, which is tg::autograd.
+#pragma once
+
+#include <torch/types.h>

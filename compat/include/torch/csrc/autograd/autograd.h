@@ -1,0 +1,4 @@
+// <torch/csrc/autograd/autograd.h>: torch::autograd::backward and grad.
+#pragma once
+
+#include <torch/types.h>

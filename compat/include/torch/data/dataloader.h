@@ -1,0 +1,4 @@
+// <torch/data/dataloader.h>: torch::data's loaders.
+#pragma once
+
+#include <torch/types.h>

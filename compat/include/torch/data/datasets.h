@@ -1,0 +1,4 @@
+// <torch/data/datasets.h>: torch::data::datasets.
+#pragma once
+
+#include <torch/types.h>

@@ -1,0 +1,4 @@
+// <torch/data/transforms.h>: torch::data::transforms.
+#pragma once
+
+#include <torch/types.h>

@@ -1,0 +1,4 @@
+// <torch/nn.h>: torch::nn, which is tg::nn.
+#pragma once
+
+#include <torch/types.h>

@@ -1,0 +1,4 @@
+// <torch/nn/functional.h>: torch::nn::functional, which is tg::nn::functional.
+#pragma once
+
+#include <torch/types.h>

@@ -1,0 +1,4 @@
+// <torch/nn/module.h>: torch::nn::Module.
+#pragma once
+
+#include <torch/types.h>

@@ -1,0 +1,4 @@
+// <torch/nn/modules/linear.h>: torch::nn::Linear.
+#pragma once
+
+#include <torch/types.h>

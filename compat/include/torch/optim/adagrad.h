@@ -1,0 +1,4 @@
+// <torch/optim/adagrad.h>: torch::optim, which is tg::optim.
+#pragma once
+
+#include <torch/types.h>

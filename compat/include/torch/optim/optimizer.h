@@ -1,0 +1,4 @@
+// <torch/optim/optimizer.h>: torch::optim::Optimizer.
+#pragma once
+
+#include <torch/types.h>
