@@ -21,9 +21,6 @@ void check_pair(const Tensor& input, const Tensor& target, const char* op) {
   infer_size(input.sizes(), target.sizes(), op);
 }
 
-// -log(1 + exp(-x)), stable for large |x|: min(x, 0) - log1p(exp(-|x|)).
-Tensor log_sigmoid(const Tensor& x) { return -((-x).relu() + (-x.abs()).exp().log1p()); }
-
 // A norm along `dim` with the dimension kept, as a tensor of its own so that clamping it in place
 // (below, without recording) leaves the norm's saved output untouched.
 Tensor clamped_norm(const Tensor& x, int64_t dim, double eps) {
@@ -94,7 +91,7 @@ Tensor multilabel_soft_margin_loss(const Tensor& input, const Tensor& target,
                                    const MultilabelSoftMarginLossFuncOptions& o) {
   check_pair(input, target, "multilabel_soft_margin_loss");
   TG_CHECK(input.dim() >= 1, "multilabel_soft_margin_loss: expected input with a class dimension");
-  Tensor loss = -(target * log_sigmoid(input) + (1 - target) * log_sigmoid(-input));
+  Tensor loss = -(target * tg::log_sigmoid(input) + (1 - target) * tg::log_sigmoid(-input));
   if (o.weight().defined()) loss = loss * o.weight();
   const int64_t class_dim = input.dim() - 1;
   loss = loss.sum({class_dim}) / input.size(class_dim);
