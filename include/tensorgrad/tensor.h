@@ -218,6 +218,26 @@ class Tensor {
   Tensor var(int dim) const { return var(IntArrayRef(static_cast<int64_t>(dim))); }
   Tensor std(int dim) const { return std(IntArrayRef(static_cast<int64_t>(dim))); }
 
+  // ---- scans and shape ops (src/ops/shape.cpp)
+  Tensor cumsum(int64_t d, std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor cumprod(int64_t d, std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor logsumexp(IntArrayRef dims, bool keepdim = false) const;
+  Tensor flip(IntArrayRef dims) const;
+  Tensor roll(IntArrayRef shifts, IntArrayRef dims = {}) const;
+  Tensor tril(int64_t k = 0) const;
+  Tensor triu(int64_t k = 0) const;
+  Tensor outer(const Tensor& o) const;
+  Tensor diag(int64_t diagonal = 0) const;
+  std::vector<Tensor> unbind(int64_t d = 0) const;
+  Tensor repeat(IntArrayRef repeats) const;
+  Tensor tile(IntArrayRef dims) const;
+  Tensor repeat_interleave(int64_t repeats, std::optional<int64_t> d = std::nullopt) const;
+  Tensor masked_fill(const Tensor& mask, const Scalar& value) const;
+  Tensor masked_fill(const Tensor& mask, const Tensor& value) const;
+  Tensor& masked_fill_(const Tensor& mask, const Scalar& value);
+  Tensor& masked_fill_(const Tensor& mask, const Tensor& value);
+  Tensor masked_select(const Tensor& mask) const;
+
   // ---- linear algebra
   Tensor matmul(const Tensor& o) const;
   Tensor mm(const Tensor& o) const;
@@ -535,6 +555,23 @@ Tensor operator>=(const Tensor& a, const Scalar& b);
 Tensor operator~(const Tensor& x);
 Tensor operator&(const Tensor& a, const Tensor& b);
 Tensor operator|(const Tensor& a, const Tensor& b);
+
+// ---- scans and shape ops (src/ops/shape.cpp)
+Tensor cumsum(const Tensor& x, int64_t d, std::optional<ScalarType> dtype = std::nullopt);
+Tensor cumprod(const Tensor& x, int64_t d, std::optional<ScalarType> dtype = std::nullopt);
+Tensor logsumexp(const Tensor& x, IntArrayRef dims, bool keepdim = false);
+Tensor flip(const Tensor& x, IntArrayRef dims);
+Tensor roll(const Tensor& x, IntArrayRef shifts, IntArrayRef dims = {});
+Tensor tril(const Tensor& x, int64_t k = 0);
+Tensor triu(const Tensor& x, int64_t k = 0);
+Tensor outer(const Tensor& a, const Tensor& b);
+Tensor diag(const Tensor& x, int64_t diagonal = 0);
+std::vector<Tensor> unbind(const Tensor& x, int64_t d = 0);
+Tensor repeat_interleave(const Tensor& x, int64_t repeats, std::optional<int64_t> d = std::nullopt);
+Tensor tile(const Tensor& x, IntArrayRef dims);
+Tensor masked_fill(const Tensor& x, const Tensor& mask, const Scalar& value);
+Tensor masked_fill(const Tensor& x, const Tensor& mask, const Tensor& value);
+Tensor masked_select(const Tensor& x, const Tensor& mask);
 
 // ---- threads and devices
 // One thread count for tensorgrad's own parallel loops and the BLAS's (default: the physical
