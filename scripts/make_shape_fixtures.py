@@ -98,7 +98,31 @@ FNS = {
     "masked_fill": lambda x, a: x.masked_fill(mask_of(a), a["value"]),
     "masked_fill_tensor": lambda x, a: x.masked_fill(mask_of(a), torch.tensor(a["value"])),
     "masked_select": lambda x, a: torch.masked_select(x, mask_of(a)),
+    "gather": lambda x, a: torch.gather(x, a["dim"], long_of(a["index"])),
+    "scatter": lambda x, a: x.scatter(a["dim"], long_of(a["index"]), src_of(a, x)),
+    "scatter_value": lambda x, a: x.scatter(a["dim"], long_of(a["index"]), a["value"]),
+    "scatter_add": lambda x, a: torch.scatter_add(x, a["dim"], long_of(a["index"]), src_of(a, x)),
+    "index_add": lambda x, a: x.index_add(a["dim"], long_of(a["index"]), src_of(a, x),
+                                          alpha=a["alpha"]),
 }
+
+
+def long_of(j):
+    return torch.tensor(j["values"], dtype=torch.int64).reshape(j["shape"])
+
+
+def src_of(a, x):
+    j = a["src"]
+    return torch.tensor(j["values"], dtype=torch.float64).reshape(j["shape"]).to(x.dtype)
+
+
+def index_for(shape, n, dim):
+    """Indices in [0, n) of the given shape (repeats included, so scatter_add accumulates)."""
+    return enc(torch.randint(0, n, shape, generator=gen))
+
+
+def src_for(shape):
+    return enc(torch.randint(-9, 10, shape, generator=gen).to(torch.float64) / 4)
 
 
 def mask_of(a):
@@ -149,10 +173,29 @@ for dt in (torch.float32, torch.float64, torch.int64):
     case("masked_fill_tensor", [3, 4], dt, {"mask": rand_mask([3, 4]), "value": 0.5}, tr)
     case("masked_select", [3, 4], dt, {"mask": rand_mask([3, 4])}, tr)
     case("masked_select", [3, 1], dt, {"mask": rand_mask([2, 3, 4])})
+for dt in (torch.float32, torch.float64, torch.int64):
+    tr = dt == torch.float64
+    case("gather", [3, 4], dt, {"dim": 0, "index": index_for([2, 4], 3, 0)}, tr)
+    case("gather", [3, 4], dt, {"dim": 1, "index": index_for([3, 6], 4, 1)}, tr)
+    case("gather", [2, 3, 4], dt, {"dim": -1, "index": index_for([1, 2, 5], 4, 2)})
+    # Unique indices along dim 0 so that which write wins is not a question.
+    case("scatter", [3, 4], dt, {"dim": 0, "index": enc(torch.tensor([[2, 0, 1, 0], [0, 2, 0, 1]])),
+                                 "src": src_for([2, 5])}, tr)
+    case("scatter_value", [3, 4], dt, {"dim": 1, "index": enc(torch.tensor([[3], [0], [2]])),
+                                       "value": 2.5}, tr)
+    case("scatter_add", [3, 4], dt, {"dim": 0, "index": index_for([4, 4], 3, 0),
+                                     "src": src_for([4, 4])}, tr)
+    case("scatter_add", [3, 4], dt, {"dim": 1, "index": index_for([2, 3], 4, 1),
+                                     "src": src_for([3, 3])}, tr)
+    case("index_add", [3, 4], dt, {"dim": 0, "index": enc(torch.tensor([2, 0, 2, 1, 2])),
+                                   "src": src_for([5, 4]), "alpha": 1}, tr)
+    case("index_add", [3, 4], dt, {"dim": 1, "index": enc(torch.tensor([3, 3])),
+                                   "src": src_for([3, 2]), "alpha": 2}, tr)
 case("cumsum", [3], torch.float64, {"dim": 0})
 case("cumsum", [], torch.float64, {"dim": 0})
 case("cumprod", [], torch.float64, {"dim": -1})
 case("logsumexp", [4], torch.float64, {"dims": [0], "keepdim": False})
+case("logsumexp", [], torch.float64, {"dims": [0], "keepdim": True})
 case("cumsum", [3, 4], torch.float32, {"dim": 1, "dtype": "float64"})
 for dt in (torch.int64, torch.bool):
     case("cumsum", [3, 4], dt, {"dim": 1})

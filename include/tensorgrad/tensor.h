@@ -237,6 +237,17 @@ class Tensor {
   Tensor& masked_fill_(const Tensor& mask, const Scalar& value);
   Tensor& masked_fill_(const Tensor& mask, const Tensor& value);
   Tensor masked_select(const Tensor& mask) const;
+  Tensor gather(int64_t d, const Tensor& index) const;
+  Tensor scatter(int64_t d, const Tensor& index, const Tensor& src) const;
+  Tensor scatter(int64_t d, const Tensor& index, const Scalar& value) const;
+  Tensor& scatter_(int64_t d, const Tensor& index, const Tensor& src);
+  Tensor& scatter_(int64_t d, const Tensor& index, const Scalar& value);
+  Tensor scatter_add(int64_t d, const Tensor& index, const Tensor& src) const;
+  Tensor& scatter_add_(int64_t d, const Tensor& index, const Tensor& src);
+  Tensor index_add(int64_t d, const Tensor& index, const Tensor& source,
+                   const Scalar& alpha = 1) const;
+  Tensor& index_add_(int64_t d, const Tensor& index, const Tensor& source,
+                     const Scalar& alpha = 1);
 
   // ---- linear algebra
   Tensor matmul(const Tensor& o) const;
@@ -572,6 +583,12 @@ Tensor tile(const Tensor& x, IntArrayRef dims);
 Tensor masked_fill(const Tensor& x, const Tensor& mask, const Scalar& value);
 Tensor masked_fill(const Tensor& x, const Tensor& mask, const Tensor& value);
 Tensor masked_select(const Tensor& x, const Tensor& mask);
+Tensor gather(const Tensor& x, int64_t d, const Tensor& index);
+Tensor scatter(const Tensor& x, int64_t d, const Tensor& index, const Tensor& src);
+Tensor scatter(const Tensor& x, int64_t d, const Tensor& index, const Scalar& value);
+Tensor scatter_add(const Tensor& x, int64_t d, const Tensor& index, const Tensor& src);
+Tensor index_add(const Tensor& x, int64_t d, const Tensor& index, const Tensor& source,
+                 const Scalar& alpha = 1);
 
 // ---- threads and devices
 // One thread count for tensorgrad's own parallel loops and the BLAS's (default: the physical

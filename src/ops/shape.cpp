@@ -88,7 +88,9 @@ Tensor scan_impl(const Tensor& x, int64_t d, std::optional<ScalarType> dtype, bo
 // Tensor's shape with the dims in `dims` kept as size 1 (all dims when the list is empty).
 DimVector keepdim_shape(const Tensor& x, IntArrayRef dims) {
   DimVector shape(x.sizes());
-  if (dims.empty()) {
+  if (x.dim() == 0) {
+    for (int64_t d : dims) wrap_dim(d, 0, "logsumexp");
+  } else if (dims.empty()) {
     for (auto& s : shape) s = 1;
   } else {
     for (int64_t d : dims) shape[wrap_dim(d, x.dim(), "logsumexp")] = 1;

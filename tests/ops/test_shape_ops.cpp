@@ -91,6 +91,16 @@ Tensor apply(const std::string& op, const Tensor& x, const json& a) {
   if (op == "masked_fill_tensor")
     return tg::masked_fill(x, tensor_from(a["mask"]), tg::tensor(number(a["value"])));
   if (op == "masked_select") return tg::masked_select(x, tensor_from(a["mask"]));
+  if (op == "gather") return x.gather(a["dim"], tensor_from(a["index"]));
+  if (a.contains("src")) {
+    Tensor src = tensor_from(a["src"]).to(x.scalar_type());
+    Tensor index = tensor_from(a["index"]);
+    if (op == "scatter") return tg::scatter(x, a["dim"], index, src);
+    if (op == "scatter_add") return x.scatter_add(a["dim"], index, src);
+    if (op == "index_add") return tg::index_add(x, a["dim"], index, src, a["alpha"].get<int64_t>());
+  }
+  if (op == "scatter_value")
+    return x.scatter(a["dim"], tensor_from(a["index"]), number(a["value"]));
   throw std::runtime_error("unknown op " + op);
 }
 
@@ -165,6 +175,13 @@ Tensor Z(Rng& r, tg::IntArrayRef s, std::vector<int64_t> zero_at) {
   return leaf(t);
 }
 
+Tensor idx(std::initializer_list<std::initializer_list<int64_t>> rows) {
+  std::vector<int64_t> v;
+  for (const auto& r : rows) v.insert(v.end(), r.begin(), r.end());
+  const int64_t n = static_cast<int64_t>(rows.size());
+  return tg::tensor(v, tg::kLong).reshape({n, -1});
+}
+
 Tensor mask23() { return tg::tensor({{true, false, true}, {false, false, true}}); }
 
 #define IN(...) [](Rng& r) { return Inputs{__VA_ARGS__}; }
@@ -186,6 +203,7 @@ std::vector<GradCase> cases() {
       {"logsumexp_dim", IN(U(r, {3, 4})), FN(tg::logsumexp(x[0], {1}))},
       {"logsumexp_keepdim_noncontig", IN(T(r, {3, 4})), FN(x[0].logsumexp({0}, true))},
       {"logsumexp_two_dims", IN(U(r, {2, 3, 4})), FN(x[0].logsumexp({0, 2}))},
+      {"logsumexp_zero_dim", IN(U(r, {})), FN(x[0].logsumexp({0}))},
       {"logsumexp_all", IN(U(r, {2, 3})), FN(x[0].logsumexp({}))},
       {"logsumexp_large", IN(U(r, {2, 3}, 50.0, 53.0)), FN(x[0].logsumexp({1}))},
       {"logsumexp_bcast", IN(U(r, {3, 1}), U(r, {4})), FN((x[0] + x[1]).logsumexp({0}))},
@@ -217,6 +235,29 @@ std::vector<GradCase> cases() {
       {"masked_fill_inplace_tensor", IN(U(r, {2, 3}), U(r, {})),
        FN((x[0] * 1).masked_fill_(mask23(), x[1]))},
       {"masked_select", IN(T(r, {2, 3})), FN(x[0].masked_select(mask23()))},
+      {"gather", IN(U(r, {3, 4})), FN(x[0].gather(0, idx({{2, 0, 2, 1}, {1, 1, 0, 0}})))},
+      {"gather_dim1_noncontig", IN(T(r, {3, 4})),
+       FN(tg::gather(x[0], 1, idx({{3, 3, 0}, {1, 2, 0}, {0, 0, 0}})))},
+      {"scatter", IN(U(r, {3, 4}), U(r, {2, 5})),
+       FN(x[0].scatter(0, idx({{2, 0, 1, 0}, {0, 2, 0, 1}}), x[1]))},
+      {"scatter_noncontig", IN(T(r, {3, 4}), T(r, {3, 2})),
+       FN(tg::scatter(x[0], 1, idx({{3, 0}, {1, 2}, {0, 3}}), x[1]))},
+      {"scatter_value", IN(U(r, {3, 4})), FN(x[0].scatter(1, idx({{3}, {0}, {2}}), 1.5))},
+      {"scatter_inplace", IN(U(r, {3, 4}), U(r, {2, 4})),
+       FN((x[0] * 1).scatter_(0, idx({{2, 0, 1, 0}, {0, 2, 0, 1}}), x[1]))},
+      {"scatter_value_inplace", IN(U(r, {3, 4})),
+       FN((x[0] * 1).scatter_(1, idx({{3}, {0}, {2}}), -2.0))},
+      {"scatter_add", IN(U(r, {3, 4}), U(r, {4, 4})),
+       FN(x[0].scatter_add(0, idx({{2, 0, 2, 1}, {1, 1, 0, 0}, {2, 2, 2, 2}, {0, 1, 0, 1}}),
+                           x[1]))},
+      {"scatter_add_noncontig_inplace", IN(T(r, {3, 4}), T(r, {3, 3})),
+       FN((x[0] * 1).scatter_add_(1, idx({{3, 3}, {0, 1}, {2, 2}}), x[1]))},
+      {"index_add", IN(U(r, {3, 4}), U(r, {5, 4})),
+       FN(x[0].index_add(0, tg::tensor({int64_t{2}, 0, 2, 1, 2}), x[1]))},
+      {"index_add_alpha_noncontig", IN(T(r, {3, 4}), T(r, {3, 2})),
+       FN(tg::index_add(x[0], 1, tg::tensor({int64_t{3}, 3}), x[1], 0.5))},
+      {"index_add_inplace", IN(U(r, {3, 4}), U(r, {2, 4})),
+       FN((x[0] * 1).index_add_(0, tg::tensor({int64_t{1}, 1}), x[1], -1.0))},
       {"masked_select_bcast", IN(U(r, {3})), FN(tg::masked_select(x[0], mask23()))},
   };
 }
@@ -267,6 +308,16 @@ TEST(ShapeOps, NodeNames) {
   Tensor y = x * 1;
   y.masked_fill_(m, 0);
   EXPECT_EQ(y.grad_fn()->name(), "MaskedFillBackward0");
+  Tensor i = tg::tensor({int64_t{0}, 2, 1, 0}).reshape({1, 4});
+  EXPECT_EQ(x.gather(0, i).grad_fn()->name(), "GatherBackward0");
+  EXPECT_EQ(x.scatter(0, i, x).grad_fn()->name(), "ScatterBackward0");
+  EXPECT_EQ(x.scatter(0, i, 1.0).grad_fn()->name(), "ScatterBackward1");
+  EXPECT_EQ(x.scatter_add(0, i, x).grad_fn()->name(), "ScatterAddBackward0");
+  EXPECT_EQ(x.index_add(0, i[0].slice(0, 0, 2), x.slice(0, 0, 2)).grad_fn()->name(),
+            "IndexAddBackward0");
+  Tensor z = x * 1;
+  z.scatter_add_(0, i, x);
+  EXPECT_EQ(z.grad_fn()->name(), "ScatterAddBackward0");
 }
 
 TEST(ShapeOps, ResultsOwnTheirStorage) {
@@ -356,6 +407,67 @@ TEST(ShapeOps, Errors) {
   expect_error([&] { x.masked_fill(tg::ones({5}, tg::kBool), 1.0); }, "must match the size");
   expect_error([&] { x.masked_select(m.to(tg::kLong)); },
                "masked_select: expected BoolTensor or ByteTensor for mask");
+  Tensor i = tg::tensor({int64_t{0}, 1, 2, 0}).reshape({2, 2});
+  expect_error([&] { x.gather(0, i.to(tg::kFloat)); }, "gather(): Expected dtype int64 for index");
+  expect_error([&] { x.gather(0, i[0]); },
+               "Index tensor must have the same number of dimensions as input tensor");
+  expect_error(
+      [&] {
+        x.gather(1, tg::zeros({4, 2}, tg::kLong));
+      },
+      "Size does not match at dimension 0 expected index [4, 2] to be smaller than self "
+      "[3, 4] apart from dimension 1");
+  expect_error([&] { x.gather(0, i + 5); }, "index 5 is out of bounds for dimension 0 with size 3");
+  expect_error([&] { x.gather(0, i - 3); },
+               "index -3 is out of bounds for dimension 0 with size 3");
+  expect_error([&] { x.gather(2, i); }, "expected to be in range of [-2, 1], but got 2");
+  expect_error(
+      [&] {
+        x.scatter(0, i, tg::zeros({1, 1}));
+      },
+      "Expected index [2, 2] to be smaller than self [3, 4] apart from dimension 0 and to "
+      "be smaller size than src [1, 1]");
+  expect_error([&] { x.scatter(0, i + 5, 1.0); },
+               "index 5 is out of bounds for dimension 0 with size 3");
+  expect_error(
+      [&] {
+        x.scatter_add(0, i, tg::zeros({2, 2}, tg::kDouble));
+      },
+      "scatter(): Expected self.dtype to be equal to src.dtype");
+  expect_error(
+      [&] {
+        x.index_add(0, tg::tensor({int64_t{0}, 5}), tg::zeros({2, 4}));
+      },
+      "index out of range in self");
+  expect_error(
+      [&] {
+        x.index_add(0, tg::tensor({int64_t{0}}), tg::zeros({2, 4}));
+      },
+      "index_add_(): Number of indices (1) should be equal to source.size(dim): (2), for "
+      "dim: 0");
+  expect_error(
+      [&] {
+        x.index_add(0, tg::tensor({int64_t{0}, 1}), tg::zeros({2, 3}));
+      },
+      "source tensor shape must match self tensor shape, excluding the specified dimension");
+  expect_error(
+      [&] {
+        x.index_add(0, tg::zeros({1, 1}, tg::kLong), tg::zeros({1, 4}));
+      },
+      "index_add_(): Index is supposed to be a vector, but got dim: 2");
+  expect_error(
+      [&] {
+        x.index_add(0, tg::zeros({1}), tg::zeros({1, 4}));
+      },
+      "index_add_(): Expected dtype int64 for index");
+  // A failed in-place scatter leaves its tensor as it was.
+  Tensor w = tg::ones({3, 4});
+  expect_error(
+      [&] {
+        w.scatter_(0, tg::tensor({int64_t{1}, 7}).reshape({1, 2}), 0.0);
+      },
+      "index 7 is out of bounds for dimension 0 with size 3");
+  EXPECT_EQ(w.sum().item<float>(), 12.0f);
   Tensor y = tg::zeros({3, 4});
   expect_error(
       [&] {
