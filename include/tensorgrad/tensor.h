@@ -221,6 +221,8 @@ class Tensor {
   // ---- scans and shape ops (src/ops/shape.cpp)
   Tensor cumsum(int64_t d, std::optional<ScalarType> dtype = std::nullopt) const;
   Tensor cumprod(int64_t d, std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor& cumsum_(int64_t d, std::optional<ScalarType> dtype = std::nullopt);
+  Tensor& cumprod_(int64_t d, std::optional<ScalarType> dtype = std::nullopt);
   Tensor logsumexp(IntArrayRef dims, bool keepdim = false) const;
   Tensor flip(IntArrayRef dims) const;
   Tensor roll(IntArrayRef shifts, IntArrayRef dims = {}) const;

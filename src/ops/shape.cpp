@@ -107,6 +107,20 @@ Tensor Tensor::cumprod(int64_t d, std::optional<ScalarType> dtype) const {
   return scan_impl(*this, d, dtype, true);
 }
 
+// In place: the scan computed in dtype (self's by default) and written back into self.
+Tensor& Tensor::cumsum_(int64_t d, std::optional<ScalarType> dtype) {
+  const ScalarType ct = dtype.value_or(defined() ? scalar_type() : kFloat);
+  return inplace(
+      *this, {}, ct, sizes(), "cumsum_", [&] { kernels::copy(*this, detach().cumsum(d, ct)); },
+      [&](const Tensor& s) { return s.cumsum(d, ct); });
+}
+Tensor& Tensor::cumprod_(int64_t d, std::optional<ScalarType> dtype) {
+  const ScalarType ct = dtype.value_or(defined() ? scalar_type() : kFloat);
+  return inplace(
+      *this, {}, ct, sizes(), "cumprod_", [&] { kernels::copy(*this, detach().cumprod(d, ct)); },
+      [&](const Tensor& s) { return s.cumprod(d, ct); });
+}
+
 Tensor Tensor::logsumexp(IntArrayRef dims, bool keepdim) const {
   TG_CHECK(defined(), "logsumexp: called on an undefined tensor");
   // Integer inputs are computed in the default floating type, as PyTorch does.

@@ -194,6 +194,9 @@ std::vector<GradCase> cases() {
       {"cumsum_3d", IN(U(r, {2, 3, 4})), FN(x[0].cumsum(1))},
       {"cumsum_zero_dim", IN(U(r, {})), FN(x[0].cumsum(0))},
       {"cumsum_bcast", IN(U(r, {3, 1}), U(r, {4})), FN((x[0] * x[1]).cumsum(1))},
+      {"cumsum_inplace", IN(U(r, {3, 4})), FN((x[0] * 1).cumsum_(1))},
+      {"cumprod_inplace_noncontig", IN(T(r, {3, 4}, 0.5, 1.5)), FN((x[0] * 1).cumprod_(0))},
+      {"cumprod_inplace_zero", IN(Z(r, {4}, {1})), FN((x[0] * 1).cumprod_(0))},
       {"cumprod_dim0", IN(U(r, {4, 3}, 0.5, 1.5)), FN(tg::cumprod(x[0], 0))},
       {"cumprod_noncontig", IN(T(r, {3, 4}, -1.5, 1.5)), FN(x[0].cumprod(1))},
       {"cumprod_zero", IN(Z(r, {5}, {2})), FN(x[0].cumprod(0))},
@@ -344,6 +347,32 @@ TEST(ShapeOps, ScanDtypes) {
   Tensor big = tg::full({3}, int64_t{1} << 62, tg::kInt64);
   EXPECT_EQ(big.cumprod(0)[2].item<int64_t>(), 0);
   EXPECT_EQ(tg::logsumexp(tg::tensor({int64_t{1}, int64_t{2}}), {0}).scalar_type(), tg::kFloat32);
+}
+
+TEST(ShapeOps, InPlaceScans) {
+  Tensor x = tg::tensor({int64_t{1}, 2, 3, 4}).reshape({2, 2});
+  Tensor t = x.t();  // written through a non-contiguous view
+  t.cumsum_(1);
+  EXPECT_EQ(tgtest::values(x), (std::vector<double>{1, 2, 4, 6}));
+  x.cumprod_(0);
+  EXPECT_EQ(tgtest::values(x), (std::vector<double>{1, 2, 4, 12}));
+  Tensor y = (tg::rand({3}, tg::requires_grad()) * 1);
+  y.cumprod_(0);
+  EXPECT_EQ(y.grad_fn()->name(), "CumprodBackward0");
+  Tensor leaf = tg::rand({3}, tg::requires_grad());
+  try {
+    leaf.cumsum_(0);
+    ADD_FAILURE() << "no tg::Error was thrown";
+  } catch (const tg::Error& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("a leaf Variable that requires grad"));
+  }
+  Tensor i = tg::tensor({int64_t{1}, 2});
+  try {
+    i.cumsum_(0, tg::kFloat);
+    ADD_FAILURE() << "no tg::Error was thrown";
+  } catch (const tg::Error& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("result type Float can't be cast"));
+  }
 }
 
 TEST(ShapeOps, LogsumexpOfInfinities) {
