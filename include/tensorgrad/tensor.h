@@ -237,6 +237,39 @@ class Tensor {
   Tensor var(int dim) const { return var(IntArrayRef(static_cast<int64_t>(dim))); }
   Tensor std(int dim) const { return std(IntArrayRef(static_cast<int64_t>(dim))); }
 
+  // ---- scans and shape ops (src/ops/shape.cpp)
+  Tensor cumsum(int64_t d, std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor cumprod(int64_t d, std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor& cumsum_(int64_t d, std::optional<ScalarType> dtype = std::nullopt);
+  Tensor& cumprod_(int64_t d, std::optional<ScalarType> dtype = std::nullopt);
+  Tensor logsumexp(IntArrayRef dims, bool keepdim = false) const;
+  Tensor flip(IntArrayRef dims) const;
+  Tensor roll(IntArrayRef shifts, IntArrayRef dims = {}) const;
+  Tensor tril(int64_t k = 0) const;
+  Tensor triu(int64_t k = 0) const;
+  Tensor outer(const Tensor& o) const;
+  Tensor diag(int64_t diagonal = 0) const;
+  std::vector<Tensor> unbind(int64_t d = 0) const;
+  Tensor repeat(IntArrayRef repeats) const;
+  Tensor tile(IntArrayRef dims) const;
+  Tensor repeat_interleave(int64_t repeats, std::optional<int64_t> d = std::nullopt) const;
+  Tensor masked_fill(const Tensor& mask, const Scalar& value) const;
+  Tensor masked_fill(const Tensor& mask, const Tensor& value) const;
+  Tensor& masked_fill_(const Tensor& mask, const Scalar& value);
+  Tensor& masked_fill_(const Tensor& mask, const Tensor& value);
+  Tensor masked_select(const Tensor& mask) const;
+  Tensor gather(int64_t d, const Tensor& index) const;
+  Tensor scatter(int64_t d, const Tensor& index, const Tensor& src) const;
+  Tensor scatter(int64_t d, const Tensor& index, const Scalar& value) const;
+  Tensor& scatter_(int64_t d, const Tensor& index, const Tensor& src);
+  Tensor& scatter_(int64_t d, const Tensor& index, const Scalar& value);
+  Tensor scatter_add(int64_t d, const Tensor& index, const Tensor& src) const;
+  Tensor& scatter_add_(int64_t d, const Tensor& index, const Tensor& src);
+  Tensor index_add(int64_t d, const Tensor& index, const Tensor& source,
+                   const Scalar& alpha = 1) const;
+  Tensor& index_add_(int64_t d, const Tensor& index, const Tensor& source,
+                     const Scalar& alpha = 1);
+
   // ---- linear algebra
   Tensor matmul(const Tensor& o) const;
   Tensor mm(const Tensor& o) const;
@@ -580,6 +613,29 @@ Tensor operator>=(const Tensor& a, const Scalar& b);
 Tensor operator~(const Tensor& x);
 Tensor operator&(const Tensor& a, const Tensor& b);
 Tensor operator|(const Tensor& a, const Tensor& b);
+
+// ---- scans and shape ops (src/ops/shape.cpp)
+Tensor cumsum(const Tensor& x, int64_t d, std::optional<ScalarType> dtype = std::nullopt);
+Tensor cumprod(const Tensor& x, int64_t d, std::optional<ScalarType> dtype = std::nullopt);
+Tensor logsumexp(const Tensor& x, IntArrayRef dims, bool keepdim = false);
+Tensor flip(const Tensor& x, IntArrayRef dims);
+Tensor roll(const Tensor& x, IntArrayRef shifts, IntArrayRef dims = {});
+Tensor tril(const Tensor& x, int64_t k = 0);
+Tensor triu(const Tensor& x, int64_t k = 0);
+Tensor outer(const Tensor& a, const Tensor& b);
+Tensor diag(const Tensor& x, int64_t diagonal = 0);
+std::vector<Tensor> unbind(const Tensor& x, int64_t d = 0);
+Tensor repeat_interleave(const Tensor& x, int64_t repeats, std::optional<int64_t> d = std::nullopt);
+Tensor tile(const Tensor& x, IntArrayRef dims);
+Tensor masked_fill(const Tensor& x, const Tensor& mask, const Scalar& value);
+Tensor masked_fill(const Tensor& x, const Tensor& mask, const Tensor& value);
+Tensor masked_select(const Tensor& x, const Tensor& mask);
+Tensor gather(const Tensor& x, int64_t d, const Tensor& index);
+Tensor scatter(const Tensor& x, int64_t d, const Tensor& index, const Tensor& src);
+Tensor scatter(const Tensor& x, int64_t d, const Tensor& index, const Scalar& value);
+Tensor scatter_add(const Tensor& x, int64_t d, const Tensor& index, const Tensor& src);
+Tensor index_add(const Tensor& x, int64_t d, const Tensor& index, const Tensor& source,
+                 const Scalar& alpha = 1);
 
 // ---- threads and devices
 // One thread count for tensorgrad's own parallel loops and the BLAS's (default: the physical
