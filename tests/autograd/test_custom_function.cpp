@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "error_of.h"
 #include "ops/gradcheck.h"
 
 using tg::Tensor;
@@ -54,15 +55,7 @@ Tensor randn64(tg::IntArrayRef sizes, bool requires_grad = true) {
   return tg::randn(sizes, tg::dtype(tg::kFloat64).requires_grad(requires_grad));
 }
 
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const tg::Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using tg_test::error_of;
 
 struct MulConstant : public Function<MulConstant> {
   static Tensor forward(AutogradContext* ctx, Tensor tensor, double constant) {

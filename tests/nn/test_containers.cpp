@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "error_of.h"
+
 namespace nn = tg::nn;
 using json = nlohmann::json;
 
@@ -31,14 +33,7 @@ std::string repr(const M& m) {
   return ss.str();
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const tg::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using tg_test::error_of;
 
 struct NetImpl : nn::Module {
   NetImpl() {

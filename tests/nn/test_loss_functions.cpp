@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "error_of.h"
 #include "ops/gradcheck.h"
 
 namespace F = tg::nn::functional;
@@ -122,14 +123,7 @@ void expect_close(const tg::Tensor& got, const json& want, const std::string& wh
         << what << " at " << i;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const tg::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using tg_test::error_of;
 
 #define EXPECT_ERROR(stmt, text) \
   EXPECT_NE(error_of([&] { stmt; }).find(text), std::string::npos) << error_of([&] { stmt; })

@@ -10,6 +10,7 @@
 #include <tuple>
 #include <vector>
 
+#include "error_of.h"
 #include "optim/common.h"
 
 namespace optim = tg::optim;
@@ -19,15 +20,7 @@ namespace {
 // loss = sum((w - 1)^2): grad = 2 (w - 1).
 tg::Tensor quad_loss(const tg::Tensor& w) { return (w - 1.0).pow(2).sum(); }
 
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const tg::Error& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
+using tg_test::error_of;
 
 struct TwoParamsImpl : tg::nn::Module {
   TwoParamsImpl() {

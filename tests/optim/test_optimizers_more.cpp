@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "error_of.h"
+
 namespace {
 
 using nlohmann::json;
@@ -231,14 +233,7 @@ TEST(OptimFixturesMore, Present) {
   EXPECT_EQ(fixture()["cases"].size(), 34u);
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const tg::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using tg_test::error_of;
 
 TEST(OptimMore, OptionErrors) {
   auto w = tg::zeros({2}, tg::requires_grad());
