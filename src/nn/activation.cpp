@@ -5,27 +5,13 @@
 #include <cmath>
 #include <sstream>
 
+#include "nn/repr.h"
 #include "tensorgrad/autograd.h"
 
 namespace tg::nn {
 
 namespace {
-// Python's repr of a float: the shortest form that round-trips, with ".0" for whole numbers.
-std::string py_float(double v) {
-  // Whole numbers below 1e16 print in full (20.0, not 2e+01), as Python prints them.
-  if (v == std::trunc(v) && std::fabs(v) < 1e16)
-    return std::to_string(static_cast<int64_t>(v)) + ".0";
-  std::ostringstream ss;
-  for (int prec = 1; prec <= 17; ++prec) {
-    ss.str("");
-    ss.precision(prec);
-    ss << v;
-    if (std::stod(ss.str()) == v) break;
-  }
-  std::string s = ss.str();
-  if (s.find_first_of(".e") == std::string::npos) s += ".0";
-  return s;
-}
+using detail::py_float;
 // Softplus's defaults are Python ints (beta=1, threshold=20) and print so; other values print
 // as the floats they are.
 std::string py_number(double v, double int_default) {

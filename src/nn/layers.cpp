@@ -2,6 +2,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "nn/repr.h"
 #include "tensorgrad/autograd.h"
 #include "tensorgrad/nn/init.h"
 #include "tensorgrad/nn/modules.h"
@@ -10,24 +11,14 @@ namespace tg::nn {
 
 namespace {
 std::string bool_str(bool b) { return b ? "True" : "False"; }
-// Python's repr of a float: shortest form that round-trips, with ".0" for whole numbers.
-std::string py_float(double v) {
-  std::ostringstream ss;
-  for (int prec = 1; prec <= 17; ++prec) {
-    ss.str("");
-    ss.precision(prec);
-    ss << v;
-    if (std::stod(ss.str()) == v) break;
-  }
-  std::string s = ss.str();
-  if (s.find_first_of(".e") == std::string::npos) s += ".0";
-  return s;
-}
+using detail::py_float;
 }  // namespace
 
 LinearImpl::LinearImpl(const LinearOptions& o) : options(o) {
-  TG_CHECK(o.in_features() >= 0 && o.out_features() >= 0, "Linear: in_features and out_features must be "
-           "non-negative, got ", o.in_features(), " and ", o.out_features());
+  TG_CHECK(o.in_features() >= 0 && o.out_features() >= 0,
+           "Linear: in_features and out_features must be "
+           "non-negative, got ",
+           o.in_features(), " and ", o.out_features());
   weight = register_parameter("weight", empty({o.out_features(), o.in_features()}));
   if (o.bias()) bias = register_parameter("bias", empty({o.out_features()}));
   reset_parameters();
@@ -55,19 +46,24 @@ Tensor TanhImpl::forward(const Tensor& input) { return tg::tanh(input); }
 Tensor ReLUImpl::forward(const Tensor& input) { return tg::relu(input); }
 Tensor SigmoidImpl::forward(const Tensor& input) { return tg::sigmoid(input); }
 
-Tensor LeakyReLUImpl::forward(const Tensor& input) { return functional::leaky_relu(input, options); }
+Tensor LeakyReLUImpl::forward(const Tensor& input) {
+  return functional::leaky_relu(input, options);
+}
 std::string LeakyReLUImpl::extra_repr() const {
-  return "negative_slope=" + py_float(options.negative_slope()) + (options.inplace() ? ", inplace=True" : "");
+  return "negative_slope=" + py_float(options.negative_slope()) +
+         (options.inplace() ? ", inplace=True" : "");
 }
 
 Tensor SoftmaxImpl::forward(const Tensor& input) { return tg::softmax(input, options.dim()); }
 std::string SoftmaxImpl::extra_repr() const { return "dim=" + std::to_string(options.dim()); }
 
 DropoutImpl::DropoutImpl(const DropoutOptions& o) : options(o) {
-  TG_CHECK(o.p() >= 0 && o.p() <= 1, "Dropout: dropout probability has to be between 0 and 1, but got ", o.p());
+  TG_CHECK(o.p() >= 0 && o.p() <= 1,
+           "Dropout: dropout probability has to be between 0 and 1, but got ", o.p());
 }
 Tensor DropoutImpl::forward(const Tensor& input) {
-  return functional::dropout(input, functional::DropoutFuncOptions(options.p()).training(is_training()));
+  return functional::dropout(input,
+                             functional::DropoutFuncOptions(options.p()).training(is_training()));
 }
 std::string DropoutImpl::extra_repr() const {
   return "p=" + py_float(options.p()) + ", inplace=" + bool_str(options.inplace());
@@ -80,7 +76,8 @@ Tensor SequentialImpl::forward(const Tensor& input) {
 }
 
 std::shared_ptr<Module> SequentialImpl::operator[](size_t index) const {
-  TG_CHECK(index < modules_.size(), "Sequential: index ", index, " is out of range (size ", modules_.size(), ")");
+  TG_CHECK(index < modules_.size(), "Sequential: index ", index, " is out of range (size ",
+           modules_.size(), ")");
   return modules_[index];
 }
 

@@ -70,17 +70,23 @@ Tensor output_for_grad(const Tensor& g, IntArrayRef sizes, ScalarType dtype) {
   return make_empty(sizes, dtype);
 }
 
-// f(x) with the gradient rule `rule(g, x, y)`, saving x and/or y as the list says.
+// y = f(x)'s node, with the gradient rule `rule(g, x, y)`, saving x and/or y as the list says.
 template <bool kSaveX, bool kSaveY, typename Rule>
-Tensor unary_op(UnaryOp op, const Tensor& x, bool floating_only, const char* name, const char* node,
-                Rule rule) {
-  Tensor y = unary_forward(op, x, unary_compute_type(x, floating_only), name);
+void record_unary(const char* node, const Tensor& x, const Tensor& y, Rule rule) {
   if (autograd::should_record({&x}))
     autograd::record(node, {&x}, {&y},
                      {save(kSaveX ? x : Tensor()), save_output(kSaveY ? y : Tensor())},
                      [rule](const tensor_list& g, const tensor_list& s) {
                        return tensor_list{rule(g[0], s[0], s[1])};
                      });
+}
+
+// f(x) with the gradient rule `rule(g, x, y)`, saving x and/or y as the list says.
+template <bool kSaveX, bool kSaveY, typename Rule>
+Tensor unary_op(UnaryOp op, const Tensor& x, bool floating_only, const char* name, const char* node,
+                Rule rule) {
+  Tensor y = unary_forward(op, x, unary_compute_type(x, floating_only), name);
+  record_unary<kSaveX, kSaveY>(node, x, y, rule);
   return y;
 }
 
@@ -152,12 +158,7 @@ Tensor param_op(kernels::UnaryParamOp op, const Tensor& x, const std::array<doub
                 bool floating_only, const char* node, Rule rule) {
   Tensor y = make_empty(x.sizes(), unary_compute_type(x, floating_only));
   kernels::unary(op, y, cast_to(x, y.scalar_type()), params);
-  if (autograd::should_record({&x}))
-    autograd::record(node, {&x}, {&y},
-                     {save(kSaveX ? x : Tensor()), save_output(kSaveY ? y : Tensor())},
-                     [rule](const tensor_list& g, const tensor_list& s) {
-                       return tensor_list{rule(g[0], s[0], s[1])};
-                     });
+  record_unary<kSaveX, kSaveY>(node, x, y, rule);
   return y;
 }
 
