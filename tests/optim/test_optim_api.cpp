@@ -267,8 +267,7 @@ TEST(OptimErrors, BadOptionsNameTheOptimizerAndTheValue) {
               optim::SGD(ps, optim::SGDOptions(0.1).momentum(0.9).dampening(0.1).nesterov(true));
             }).find("Nesterov momentum requires a momentum and zero dampening"),
             std::string::npos);
-  EXPECT_EQ(error_of([&] { optim::SGD(ps, optim::SGDOptions(0.1).momentum(0.9).nesterov(true)); }),
-            "<no error>");
+  EXPECT_NO_THROW(optim::SGD(ps, optim::SGDOptions(0.1).momentum(0.9).nesterov(true)));
   EXPECT_EQ(error_of([&] { optim::Adam(ps, optim::AdamOptions(-1e-5)); }),
             "Adam: Invalid learning rate: -1e-05");
   EXPECT_EQ(error_of([&] {
