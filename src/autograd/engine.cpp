@@ -183,15 +183,21 @@ thread_local CurrentTask current_task;
 // Sets current_task for one apply(); restores the outer one (a nested backward) on the way out.
 class CurrentTaskScope {
  public:
-  CurrentTaskScope(const Scratch& s, uint32_t task, bool capturing) : prev_(current_task) {
+  // Inactive, it leaves current_task alone (see track_task in run_backward).
+  CurrentTaskScope(const Scratch& s, uint32_t task, bool capturing, bool active) : active_(active) {
+    if (!active) return;
+    prev_ = current_task;
     current_task = {&s, task, capturing};
   }
-  ~CurrentTaskScope() { current_task = prev_; }
+  ~CurrentTaskScope() {
+    if (active_) current_task = prev_;
+  }
   CurrentTaskScope(const CurrentTaskScope&) = delete;
   CurrentTaskScope& operator=(const CurrentTaskScope&) = delete;
 
  private:
   CurrentTask prev_;
+  bool active_;
 };
 
 // What anomaly detection adds to an error raised in node's backward: where its forward ran.
@@ -302,6 +308,10 @@ tensor_list run_backward(TensorList roots, TensorList grad_roots, bool keep_grap
     return t;
   };
   const bool capturing = !capture_edges.empty();
+  // Which node is running matters only to autograd::grad (a node's needs_input_grad), to anomaly
+  // detection's tracebacks and to a pass nested inside one that tracks it; a plain backward() skips
+  // the two thread-local writes per node.
+  const bool track_task = capturing || anomaly_mode_enabled || current_task.scratch != nullptr;
   for (const Edge& e : S.root_edges) {
     Node* root = e.function.get();
     uint32_t t = S.index.find_or_insert(root, static_cast<uint32_t>(tasks.size()));
@@ -419,7 +429,7 @@ tensor_list run_backward(TensorList roots, TensorList grad_roots, bool keep_grap
     // Under autograd::grad the leaves' accumulators only serve as capture points.
     if (any && !(capturing && is_accumulate_grad(node))) {
       {
-        CurrentTaskScope scope(S, ti, capturing);
+        CurrentTaskScope scope(S, ti, capturing, track_task);
         if (__builtin_expect(anomaly_mode_enabled, 0))
           outputs = apply_with_anomaly_checks(*node, std::move(grads));
         else
