@@ -39,6 +39,13 @@ void check_adagrad(const AdagradOptions& o) {
   TG_CHECK(o.eps() >= 0, "Adagrad: Invalid epsilon value: ", format_number(o.eps()));
 }
 
+// A parameter's Adagrad state: the accumulator filled with initial_accumulator_value.
+std::unique_ptr<AdagradParamState> adagrad_state(const Tensor& p, const AdagradOptions& o) {
+  auto s = std::make_unique<AdagradParamState>();
+  s->sum(tg::full_like(p, o.initial_accumulator_value()));
+  return s;
+}
+
 }  // namespace
 
 RMSprop::RMSprop(std::vector<OptimizerParamGroup> param_groups, RMSpropOptions defaults)
@@ -110,11 +117,7 @@ Adagrad::Adagrad(std::vector<OptimizerParamGroup> param_groups, AdagradOptions d
     const auto& o = detail::options_as<AdagradOptions>(group, "Adagrad");
     check_adagrad(o);
     for (const auto& p : group.params()) {
-      param_state<AdagradParamState>(p, [&p, &o] {
-        auto s = std::make_unique<AdagradParamState>();
-        s->sum(tg::full_like(p, o.initial_accumulator_value()));
-        return s;
-      });
+      param_state<AdagradParamState>(p, [&] { return adagrad_state(p, o); });
     }
   }
 }
@@ -126,11 +129,7 @@ Tensor Adagrad::step(LossClosure closure) {
     const auto& o = detail::options_as<AdagradOptions>(group, "Adagrad");
     for (auto& p : group.params()) {
       if (!p.grad().defined()) continue;
-      auto& st = param_state<AdagradParamState>(p, [&p, &o] {
-        auto s = std::make_unique<AdagradParamState>();
-        s->sum(tg::full_like(p, o.initial_accumulator_value()));
-        return s;
-      });
+      auto& st = param_state<AdagradParamState>(p, [&] { return adagrad_state(p, o); });
       st.step(st.step() + 1);
       Tensor grad = p.grad();
       if (o.weight_decay() != 0) grad = grad.add(p, o.weight_decay());
