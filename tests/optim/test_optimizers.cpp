@@ -19,29 +19,17 @@
 #include <string>
 #include <vector>
 
+#include "trajectory_fixture.h"
+
 namespace {
+
+using namespace tg_optim_test;
 
 using nlohmann::json;
 
 const json& fixture() {
-  static const json j = [] {
-    std::ifstream f(std::string(TG_FIXTURE_DIR) + "/optim/trajectories.json");
-    if (!f) return json();
-    return json::parse(f);
-  }();
+  static const json j = load_fixture("trajectories.json");
   return j;
-}
-
-tg::Tensor from_json(const json& t) {
-  std::vector<float> values = t.at("values").get<std::vector<float>>();
-  std::vector<int64_t> shape = t.at("shape").get<std::vector<int64_t>>();
-  return tg::tensor(values).reshape(shape);
-}
-
-std::vector<float> to_vector(const tg::Tensor& t) {
-  tg::Tensor c = t.detach().contiguous();
-  const float* p = c.data_ptr<float>();
-  return std::vector<float>(p, p + c.numel());
 }
 
 // Distance in units in the last place between two finite floats.
@@ -100,16 +88,7 @@ std::unique_ptr<tg::optim::OptimizerOptions> options_for(const std::string& kind
 std::unique_ptr<tg::optim::Optimizer> make_optimizer(const json& c,
                                                      std::map<std::string, tg::Tensor>& params) {
   const std::string kind = c.at("optimizer");
-  std::vector<tg::optim::OptimizerParamGroup> groups;
-  if (c.contains("groups")) {
-    for (const auto& g : c["groups"]) {
-      std::vector<tg::Tensor> ps;
-      for (const auto& n : g.at("params")) ps.push_back(params.at(n.get<std::string>()));
-      groups.emplace_back(ps, options_for(kind, g.at("options")));
-    }
-  } else {
-    groups.emplace_back(std::vector<tg::Tensor>{params.at("W"), params.at("b")});
-  }
+  auto groups = param_groups(c, params, options_for);
   const json& o = c.at("options");
   if (kind == "sgd") return std::make_unique<tg::optim::SGD>(groups, sgd_options(o));
   if (kind == "adam")
@@ -117,38 +96,18 @@ std::unique_ptr<tg::optim::Optimizer> make_optimizer(const json& c,
   return std::make_unique<tg::optim::AdamW>(groups, adam_options<tg::optim::AdamWOptions>(o));
 }
 
-tg::Tensor loss_fn(const std::string& problem, const std::map<std::string, tg::Tensor>& d,
-                   const tg::Tensor& W, const tg::Tensor& b) {
-  if (problem == "quad")
-    return (d.at("A") * (W - d.at("T")).pow(2)).sum() + 0.1 * W.pow(4).sum() +
-           (d.at("B") * (b - d.at("U")).pow(2)).sum();
-  tg::Tensor h = tg::tanh(d.at("X").matmul(W) + b);
-  return (h - d.at("Y")).pow(2).sum() + 0.01 * W.pow(2).sum();
-}
-
-std::vector<std::string> case_names() {
-  std::vector<std::string> names;
-  if (!fixture().is_null())
-    for (const auto& c : fixture()["cases"])
-      names.push_back(c["name"].get<std::string>() + "_" + c["problem"].get<std::string>());
-  return names;
-}
+std::vector<std::string> case_names() { return tg_optim_test::case_names(fixture()); }
 
 class OptimTrajectory : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(OptimTrajectory, MatchesPyTorch) {
-  const json* found = nullptr;
-  for (const auto& c : fixture()["cases"])
-    if (c["name"].get<std::string>() + "_" + c["problem"].get<std::string>() == GetParam())
-      found = &c;
+  const json* found = find_case(fixture(), GetParam());
   ASSERT_NE(found, nullptr);
   const json& c = *found;
   const std::string problem = c.at("problem");
-  const json& p = fixture()["problems"][problem];
-
-  std::map<std::string, tg::Tensor> data, params;
-  for (const auto& [k, v] : p["data"].items()) data[k] = from_json(v);
-  for (const auto& [k, v] : p["init"].items()) params[k] = from_json(v).requires_grad_();
+  Problem prob = load_problem(fixture(), problem);
+  auto& data = prob.data;
+  auto& params = prob.params;
   auto opt = make_optimizer(c, params);
   std::unique_ptr<tg::optim::StepLR> sched;
   if (c.contains("scheduler") && !c["scheduler"].is_null())

@@ -17,29 +17,18 @@
 #include <vector>
 
 #include "error_of.h"
+#include "trajectory_fixture.h"
 
 namespace {
+
+using namespace tg_optim_test;
 
 using nlohmann::json;
 namespace optim = tg::optim;
 
 const json& fixture() {
-  static const json j = [] {
-    std::ifstream f(std::string(TG_FIXTURE_DIR) + "/optim/trajectories_more.json");
-    if (!f) return json();
-    return json::parse(f);
-  }();
+  static const json j = load_fixture("trajectories_more.json");
   return j;
-}
-
-tg::Tensor from_json(const json& t) {
-  return tg::tensor(t.at("values").get<std::vector<float>>())
-      .reshape(t.at("shape").get<std::vector<int64_t>>());
-}
-
-std::vector<float> to_vector(const tg::Tensor& t) {
-  tg::Tensor c = t.detach().contiguous();
-  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
 }
 
 std::unique_ptr<optim::OptimizerOptions> options_for(const std::string& kind, const json& o) {
@@ -71,16 +60,7 @@ std::unique_ptr<optim::OptimizerOptions> options_for(const std::string& kind, co
 std::unique_ptr<optim::Optimizer> make_optimizer(const json& c,
                                                  std::map<std::string, tg::Tensor>& params) {
   const std::string kind = c.at("optimizer");
-  std::vector<optim::OptimizerParamGroup> groups;
-  if (c.contains("groups")) {
-    for (const auto& g : c["groups"]) {
-      std::vector<tg::Tensor> ps;
-      for (const auto& n : g.at("params")) ps.push_back(params.at(n.get<std::string>()));
-      groups.emplace_back(ps, options_for(kind, g.at("options")));
-    }
-  } else {
-    groups.emplace_back(std::vector<tg::Tensor>{params.at("W"), params.at("b")});
-  }
+  auto groups = param_groups(c, params, options_for);
   auto defaults = options_for(kind, c.at("options"));
   if (kind == "sgd")
     return std::make_unique<optim::SGD>(groups, static_cast<optim::SGDOptions&>(*defaults));
@@ -91,15 +71,6 @@ std::unique_ptr<optim::Optimizer> make_optimizer(const json& c,
   if (kind == "adagrad")
     return std::make_unique<optim::Adagrad>(groups, static_cast<optim::AdagradOptions&>(*defaults));
   return std::make_unique<optim::LBFGS>(groups, static_cast<optim::LBFGSOptions&>(*defaults));
-}
-
-tg::Tensor loss_fn(const std::string& problem, const std::map<std::string, tg::Tensor>& d,
-                   const tg::Tensor& W, const tg::Tensor& b) {
-  if (problem == "quad")
-    return (d.at("A") * (W - d.at("T")).pow(2)).sum() + 0.1 * W.pow(4).sum() +
-           (d.at("B") * (b - d.at("U")).pow(2)).sum();
-  tg::Tensor h = tg::tanh(d.at("X").matmul(W) + b);
-  return (h - d.at("Y")).pow(2).sum() + 0.01 * W.pow(2).sum();
 }
 
 // The scheduler a case names: an LRScheduler, or ReduceLROnPlateau (stepped with the loss).
@@ -143,29 +114,19 @@ double momentum_of(const optim::OptimizerOptions& o) {
   return std::get<0>(dynamic_cast<const optim::AdamOptions&>(o).betas());
 }
 
-std::vector<std::string> case_names() {
-  std::vector<std::string> names;
-  if (!fixture().is_null())
-    for (const auto& c : fixture()["cases"])
-      names.push_back(c["name"].get<std::string>() + "_" + c["problem"].get<std::string>());
-  return names;
-}
+std::vector<std::string> case_names() { return tg_optim_test::case_names(fixture()); }
 
 class OptimTrajectoryMore : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(OptimTrajectoryMore, MatchesPyTorch) {
-  const json* found = nullptr;
-  for (const auto& c : fixture()["cases"])
-    if (c["name"].get<std::string>() + "_" + c["problem"].get<std::string>() == GetParam())
-      found = &c;
+  const json* found = find_case(fixture(), GetParam());
   ASSERT_NE(found, nullptr);
   const json& c = *found;
   const std::string problem = c.at("problem");
   const bool lbfgs = c["optimizer"] == "lbfgs";
-  const json& p = fixture()["problems"][problem];
-  std::map<std::string, tg::Tensor> data, params;
-  for (const auto& [k, v] : p["data"].items()) data[k] = from_json(v);
-  for (const auto& [k, v] : p["init"].items()) params[k] = from_json(v).requires_grad_();
+  Problem prob = load_problem(fixture(), problem);
+  auto& data = prob.data;
+  auto& params = prob.params;
   auto opt = make_optimizer(c, params);
   Schedulers sched;
   if (c.contains("scheduler")) sched = make_scheduler(c["scheduler"], *opt);
