@@ -1,4 +1,5 @@
 // An Axes records what it will draw, after checking it; painter.cpp draws it.
+#include <algorithm>
 #include <cmath>
 
 #include "viz/plot_internal.h"
@@ -6,10 +7,12 @@
 namespace tg::viz {
 
 using detail::ContourItem;
+using detail::ImageItem;
 using detail::LineItem;
 using detail::PathItem;
 using detail::QuiverItem;
 using detail::ScatterItem;
+using detail::TextItem;
 
 namespace {
 
@@ -159,6 +162,79 @@ Axes& Axes::path(std::vector<double> x, std::vector<double> y, PathStyle style) 
 }
 Axes& Axes::path(const Tensor& x, const Tensor& y, PathStyle style) {
   return path(to_vector(x, "path", "x"), to_vector(y, "path", "y"), std::move(style));
+}
+
+Axes& Axes::axis_off(bool off) {
+  d_->axis_off = off;
+  return *this;
+}
+
+namespace {
+
+Color colormap(const std::string& name, double t) {
+  t = std::clamp(t, 0.0, 1.0);
+  if (name == "viridis") return viridis(t);
+  if (name == "gray") return {t, t, t};
+  return {1 - t, 1 - t, 1 - t};  // gray_r
+}
+
+}  // namespace
+
+Axes& Axes::imshow(const Tensor& image, ImageStyle style) {
+  TG_CHECK(image.defined(), "viz::Axes::imshow: the image is an undefined tensor");
+  const bool rgb = image.dim() == 3 && image.size(2) == 3;
+  TG_CHECK(image.dim() == 2 || rgb,
+           "viz::Axes::imshow: expected an image of shape (H, W) or (H, W, 3), got ",
+           image.sizes());
+  TG_CHECK(image.numel() > 0, "viz::Axes::imshow: the image of shape ", image.sizes(), " is empty");
+  const std::string& cmap = style.cmap();
+  TG_CHECK(cmap == "viridis" || cmap == "gray" || cmap == "gray_r",
+           "viz::Axes::imshow: unknown cmap '", cmap, "' (viridis, gray or gray_r)");
+  ImageItem item;
+  item.height = image.size(0);
+  item.width = image.size(1);
+  const std::vector<double> values = to_vector(image, "imshow", "image");
+  for (size_t i = 0; i < values.size(); ++i)
+    TG_CHECK(std::isfinite(values[i]), "viz::Axes::imshow: value ", i,
+             " of the image is not finite");
+  if (rgb) {
+    for (size_t i = 0; i < values.size(); i += 3)
+      item.pixels.emplace_back(std::clamp(values[i], 0.0, 1.0), std::clamp(values[i + 1], 0.0, 1.0),
+                               std::clamp(values[i + 2], 0.0, 1.0));
+  } else {
+    const auto [lo_it, hi_it] = std::minmax_element(values.begin(), values.end());
+    const double lo = std::isnan(style.vmin()) ? *lo_it : style.vmin();
+    const double hi = std::isnan(style.vmax()) ? *hi_it : style.vmax();
+    TG_CHECK(std::isfinite(lo) && std::isfinite(hi) && lo <= hi, "viz::Axes::imshow: vmin (", lo,
+             ") must be finite and at most vmax (", hi, ")");
+    for (double v : values)
+      item.pixels.push_back(colormap(cmap, hi > lo ? (v - lo) / (hi - lo) : 0.5));
+  }
+  if (style.extent().empty()) {
+    item.right = static_cast<double>(item.width);
+    item.top = static_cast<double>(item.height);
+  } else {
+    const auto& e = style.extent();
+    TG_CHECK(e.size() == 4,
+             "viz::Axes::imshow: extent needs 4 values {left, right, bottom, top}, got ", e.size());
+    for (double v : e) TG_CHECK(std::isfinite(v), "viz::Axes::imshow: the extent is not finite");
+    TG_CHECK(e[0] != e[1] && e[2] != e[3], "viz::Axes::imshow: the extent has no area");
+    item.left = e[0];
+    item.right = e[1];
+    item.bottom = e[2];
+    item.top = e[3];
+  }
+  item.style = std::move(style);
+  d_->items.emplace_back(std::move(item));
+  return *this;
+}
+
+Axes& Axes::text(double x, double y, std::string s, TextStyle style) {
+  TG_CHECK(std::isfinite(x) && std::isfinite(y), "viz::Axes::text: the position (", x, ", ", y,
+           ") is not finite");
+  TG_CHECK(style.size() >= 0, "viz::Axes::text: the size must be >= 0, got ", style.size());
+  d_->items.emplace_back(TextItem{x, y, std::move(s), std::move(style)});
+  return *this;
 }
 
 }  // namespace tg::viz

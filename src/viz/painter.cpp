@@ -45,6 +45,14 @@ Limits data_limits(const AxesData& d) {
             cx.add(it.x.back());
             cy.add(it.y.front());
             cy.add(it.y.back());
+          } else if constexpr (std::is_same_v<T, ImageItem>) {
+            // Images fill their extent exactly, as contour grids do (matplotlib's imshow too).
+            cx.add(it.left);
+            cx.add(it.right);
+            cy.add(it.bottom);
+            cy.add(it.top);
+          } else if constexpr (std::is_same_v<T, TextItem>) {
+            // Text does not move the limits (as in matplotlib).
           } else {
             for (double v : it.x) bx.add(v);
             for (double v : it.y) by.add(v);
@@ -132,13 +140,15 @@ class PanelPainter {
     const double cbtick_gap = 0.375 * fs;
     const double label_h = (kTextAbove + kTextBelow) * f_.label;
     double ytick_w = 2 * fs, cbtick_w = 2 * fs, overhang = 0;
+    const bool axis = !d_.axis_off;
     Rect box;
     double cb_gap = 0.7 * fs, cb_w = 0;
     Ticks xt, yt, ct;
     for (int round = 0; round < 3; ++round) {
       const double left =
-          edge + (d_.ylabel.empty() ? 0 : label_h + 0.45 * fs) + ytick_w + ytick_gap;
-      const double bottom = edge + (d_.xlabel.empty() ? 0 : label_h + 0.35 * fs) + xtick_below;
+          edge + (d_.ylabel.empty() ? 0 : label_h + 0.45 * fs) + (axis ? ytick_w + ytick_gap : 0);
+      const double bottom =
+          edge + (d_.xlabel.empty() ? 0 : label_h + 0.35 * fs) + (axis ? xtick_below : 0);
       const double top =
           edge +
           (d_.title.empty() ? kDigitHalf * fs : (kTextAbove + kTextBelow) * f_.title + 0.6 * fs);
@@ -174,7 +184,7 @@ class PanelPainter {
       double w = 0;
       for (const auto& s : yt.labels) w = std::max(w, cv_.text_width(s, fs));
       ytick_w = round == 0 ? w : std::max(ytick_w, w);
-      if (!xt.values.empty()) {
+      if (axis && !xt.values.empty()) {
         const Mapping m{box, lim.x0, lim.x1, lim.y0, lim.y1};
         const double right_of_box = cell.x1 - edge - box.x1;
         const double out =
@@ -196,7 +206,7 @@ class PanelPainter {
     plslabelfunc(label_tick, &axis_ticks);
     plschr(fs * kCharMmPerPx, 1.0);
     plsmaj(tick * kMmPerPx, 1.0);
-    if (d_.grid) {
+    if (d_.grid && axis) {
       data_viewport(box, lim);
       cv_.color(kGrid);
       plwidth(0.8);
@@ -208,8 +218,10 @@ class PanelPainter {
     cv_.color(kInk);
     plwidth(1);
     plschr(fs * kCharMmPerPx, 1.0);
-    plbox("binot", xt.step, 0, "binotv", yt.step, 0);  // ticks out, on the bottom and left only
-    plbox("c", 0, 0, "c", 0, 0);
+    if (axis) {
+      plbox("binot", xt.step, 0, "binotv", yt.step, 0);  // ticks out, on the bottom and left only
+      plbox("c", 0, 0, "c", 0, 0);
+    }
     if (colorbar) {
       std::array<const Ticks*, 2> bar_ticks = {&ct, &ct};
       plslabelfunc(label_tick, &bar_ticks);
@@ -218,14 +230,16 @@ class PanelPainter {
     plslabelfunc(nullptr, nullptr);
 
     cv_.page();
+    for (const auto& item : d_.items)
+      if (const auto* t = std::get_if<TextItem>(&item)) draw_text(*t, m);
     if (!d_.xlabel.empty()) {
       const double size = cv_.fit(d_.xlabel, f_.label, cell.w() - 2 * edge);
-      const double y = box.y0 - xtick_below - 0.35 * fs - kTextAbove * size;
+      const double y = box.y0 - (axis ? xtick_below : 0) - 0.35 * fs - kTextAbove * size;
       cv_.text((box.x0 + box.x1) / 2, y, 0, 0.5, size, d_.xlabel, kInk);
     }
     if (!d_.ylabel.empty()) {
       const double size = cv_.fit(d_.ylabel, f_.label, box.h() + 2 * tick);
-      const double x = box.x0 - ytick_gap - ytick_w - 0.45 * fs - kTextBelow * size;
+      const double x = box.x0 - (axis ? ytick_gap + ytick_w : 0) - 0.45 * fs - kTextBelow * size;
       cv_.text(x, (box.y0 + box.y1) / 2, 90, 0.5, size, d_.ylabel, kInk);
     }
     if (!d_.title.empty()) {
@@ -394,6 +408,39 @@ class PanelPainter {
       draw_marker(cv_, s.end_marker(), m.px(it.x[*last]), m.py(it.y[*last]), s.end_marker_size(),
                   s.end_color(), kInk, 1.2);
     }
+  }
+
+  // One rectangle per run of equal pixels in a row. Each reaches 0.6 pixels into its right
+  // and upper neighbours, so that anti-aliased edges leave no seams of page between them.
+  void draw(const ImageItem& it, const Mapping& m) {
+    const double dx = (it.right - it.left) / static_cast<double>(it.width);
+    const double dy = (it.top - it.bottom) / static_cast<double>(it.height);
+    const double grow_x = (m.px(it.right) > m.px(it.left) ? 1 : -1) * 0.6;
+    const double grow_y = (m.py(it.top) > m.py(it.bottom) ? 1 : -1) * 0.6;
+    const auto same = [](const Color& a, const Color& b) {
+      return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a;
+    };
+    for (int64_t row = 0; row < it.height; ++row) {
+      const double y_top = it.top - dy * static_cast<double>(row);
+      const double py0 = m.py(y_top - dy), py1 = m.py(y_top) + grow_y;
+      for (int64_t col = 0; col < it.width;) {
+        const Color& c = it.pixels[static_cast<size_t>(row * it.width + col)];
+        int64_t end = col + 1;
+        while (end < it.width && same(it.pixels[static_cast<size_t>(row * it.width + end)], c))
+          ++end;
+        const double px0 = m.px(it.left + dx * static_cast<double>(col));
+        const double px1 = m.px(it.left + dx * static_cast<double>(end)) + grow_x;
+        cv_.fill({{px0, py0}, {px1, py0}, {px1, py1}, {px0, py1}}, c);
+        col = end;
+      }
+    }
+  }
+
+  // Text is drawn after the frame, unclipped (draw_text, from paint()).
+  void draw(const TextItem&, const Mapping&) {}
+  void draw_text(const TextItem& it, const Mapping& m) {
+    const double size = it.style.size() > 0 ? it.style.size() : f_.tick;
+    cv_.text(m.px(it.x), m.py(it.y), 0, it.style.align(), size, it.text, it.style.color());
   }
 
   // plcolorbar right of `box`, `gap` pixels away and `width` wide: the bands in the colours of

@@ -36,6 +36,18 @@ struct PathItem {
   std::vector<double> x, y;
   PathStyle style;
 };
+// Pixels as colours, row-major from the top row, and where they go in data units.
+struct ImageItem {
+  int64_t height = 0, width = 0;
+  std::vector<Color> pixels;
+  double left = 0, right = 0, bottom = 0, top = 0;
+  ImageStyle style;
+};
+struct TextItem {
+  double x = 0, y = 0;
+  std::string text;
+  TextStyle style;
+};
 
 }  // namespace detail
 
@@ -44,9 +56,11 @@ struct AxesData {
   std::optional<std::pair<double, double>> xlim, ylim;
   bool equal = false;
   bool grid = false;
+  bool axis_off = false;
   LegendLoc legend = LegendLoc::Best;
-  std::vector<std::variant<detail::LineItem, detail::ScatterItem, detail::ContourItem,
-                           detail::QuiverItem, detail::PathItem>>
+  std::vector<
+      std::variant<detail::LineItem, detail::ScatterItem, detail::ContourItem, detail::QuiverItem,
+                   detail::PathItem, detail::ImageItem, detail::TextItem>>
       items;
 };
 

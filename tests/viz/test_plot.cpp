@@ -436,6 +436,47 @@ TEST_F(VizPlot, DataErrors) {
   }
 }
 
+TEST_F(VizPlot, ImagesWithCaptionsAndNoAxes) {
+  // A 2 x 3 grid of 8 x 8 gradient images in one panel, each with a caption above it, as an
+  // example program shows test digits with their predicted labels.
+  Figure fig(600, 420), bare(600, 420);
+  auto& ax = fig.add_axes().set_title("images").axis_off();
+  bare.add_axes().set_title("images").axis_off().set_xlim(0, 3).set_ylim(0, 2.4);
+  for (int k = 0; k < 6; ++k) {
+    const double left = k % 3, bottom = k / 3 * 1.2;
+    const tg::Tensor image = tg::arange(64).reshape({8, 8}).to(tg::kFloat) * (k + 1);
+    ax.imshow(image, tg::viz::ImageStyle()
+                         .cmap(k % 2 ? "gray" : "gray_r")
+                         .extent({left + 0.05, left + 0.95, bottom, bottom + 0.9}));
+    ax.text(left + 0.5, bottom + 1.05, "label " + std::to_string(k),
+            tg::viz::TextStyle().color(k == 4 ? "r" : "g"));
+  }
+  const size_t with_images = save_all(fig, "images", 600, 420);
+  bare.save(path("bare_images.png"));
+  EXPECT_GT(with_images, parse_png(read_file(path("bare_images.png"))).idat_bytes + 3000);
+  // An RGB image, and a constant one (mapped to the middle of the colormap).
+  Figure rgb(300, 300);
+  rgb.add_axes()
+      .imshow(tg::rand({5, 7, 3}))
+      .imshow(tg::ones({2, 2}), tg::viz::ImageStyle().extent({0, 1, 0, 1}));
+  save_all(rgb, "rgb", 300, 300);
+}
+
+TEST_F(VizPlot, ImageErrors) {
+  Figure fig(300, 200);
+  auto& ax = fig.add_axes();
+  EXPECT_THROW(ax.imshow(tg::Tensor()), tg::Error);
+  EXPECT_THROW(ax.imshow(tg::zeros({2, 2, 2})), tg::Error);
+  EXPECT_THROW(ax.imshow(tg::zeros({0, 2})), tg::Error);
+  EXPECT_THROW(ax.imshow(tg::zeros({2, 2}), tg::viz::ImageStyle().cmap("jet")), tg::Error);
+  EXPECT_THROW(ax.imshow(tg::zeros({2, 2}), tg::viz::ImageStyle().extent({0, 1, 0})), tg::Error);
+  EXPECT_THROW(ax.imshow(tg::zeros({2, 2}), tg::viz::ImageStyle().extent({0, 0, 0, 1})), tg::Error);
+  EXPECT_THROW(ax.imshow(tg::zeros({2, 2}), tg::viz::ImageStyle().vmin(1).vmax(0)), tg::Error);
+  EXPECT_THROW(ax.imshow(tg::full({2, 2}, NAN)), tg::Error);
+  EXPECT_THROW(ax.text(NAN, 0, "x"), tg::Error);
+  EXPECT_THROW(ax.text(0, 0, "x", tg::viz::TextStyle().size(-1)), tg::Error);
+}
+
 TEST(VizColor, ParsesMatplotlibSpecs) {
   const Color r = "r";
   EXPECT_DOUBLE_EQ(r.r, 1);

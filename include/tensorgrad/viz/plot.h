@@ -4,6 +4,7 @@
 // quiver).
 #pragma once
 
+#include <cmath>
 #include <memory>
 #include <optional>
 #include <string>
@@ -94,6 +95,25 @@ struct PathStyle {
   TG_ARG(std::string, end_label);
 };
 
+// An image: a (H, W) tensor of values mapped through a colormap between vmin and vmax (by
+// default the data's range), or a (H, W, 3) tensor of RGB values in [0, 1]. Row 0 is drawn at the
+// top, as matplotlib's imshow does (origin "upper").
+struct ImageStyle {
+  // {left, right, bottom, top} in data units; empty: {0, W, 0, H}.
+  TG_ARG(std::vector<double>, extent);
+  TG_ARG(std::string, cmap) = "viridis";  // "viridis", "gray" (low values black) or "gray_r"
+  TG_ARG(double, vmin) = NAN;             // NaN: the smallest value
+  TG_ARG(double, vmax) = NAN;             // NaN: the largest value
+};
+
+// Text at a point in data units, not clipped to the panel, not moving the data limits (as
+// matplotlib's Axes.text).
+struct TextStyle {
+  TG_ARG(Color, color) = "k";
+  TG_ARG(double, size) = 0;     // pixels; 0: the figure's font size
+  TG_ARG(double, align) = 0.5;  // 0: the text starts at x, 0.5: centred on x, 1: ends at x
+};
+
 struct AxesData;
 
 // One panel. Items are drawn in the order they are added; every adder returns *this to chain.
@@ -117,6 +137,8 @@ class Axes {
   Axes& grid(bool on = true);
   // Where the legend goes; it is only drawn when some item has a label. Best avoids the data.
   Axes& legend(LegendLoc loc = LegendLoc::Best);
+  // No frame, ticks or tick labels (matplotlib's ax.axis("off")), for panels of images.
+  Axes& axis_off(bool off = true);
 
   Axes& plot(std::vector<double> x, std::vector<double> y, LineStyle style = {});
   Axes& plot(const Tensor& x, const Tensor& y, LineStyle style = {});
@@ -136,6 +158,8 @@ class Axes {
                QuiverStyle style = {});
   Axes& path(std::vector<double> x, std::vector<double> y, PathStyle style = {});
   Axes& path(const Tensor& x, const Tensor& y, PathStyle style = {});
+  Axes& imshow(const Tensor& image, ImageStyle style = {});
+  Axes& text(double x, double y, std::string s, TextStyle style = {});
 
  private:
   friend class Figure;
