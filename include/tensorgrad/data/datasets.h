@@ -81,6 +81,15 @@ using StreamDataset = BatchDataset<Self, Batch, /*BatchRequest=*/size_t>;
 namespace detail {
 template <bool C, typename T>
 using optional_if_t = std::conditional_t<C, std::optional<T>, T>;
+// The batch a transform receives: a stateful dataset's optional batch, unwrapped.
+template <typename Batch>
+struct unwrapped_batch {
+  using type = Batch;
+};
+template <typename Batch>
+struct unwrapped_batch<std::optional<Batch>> {
+  using type = Batch;
+};
 }  // namespace detail
 
 // The batches of `Source` passed through `Transform::apply_batch`. Holds both by value.
@@ -122,9 +131,7 @@ class MapDataset
 
 template <typename Source, typename Transform>
 MapDataset<Source, Transform> map(Source dataset, Transform transform) {
-  using SourceBatch =
-      std::conditional_t<Source::is_stateful, typename Source::BatchType::value_type,
-                         typename Source::BatchType>;
+  using SourceBatch = typename detail::unwrapped_batch<typename Source::BatchType>::type;
   static_assert(std::is_same_v<SourceBatch, typename Transform::InputBatchType>,
                 "BatchType type of dataset does not match input type of transform");
   return {std::move(dataset), std::move(transform)};
