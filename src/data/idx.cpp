@@ -116,10 +116,15 @@ IdxBytes parse_idx(const uint8_t* bytes, size_t size, size_t ndims, const std::s
     TG_CHECK(!__builtin_mul_overflow(total, size_t{n}, &total), "MNIST: ", name,
              " declares sizes whose product overflows");
   }
-  TG_CHECK(total <= r.max_remaining(), "MNIST: ", name, " declares ", total,
-           " bytes of data, more than the rest of the file can hold (",
-           r.gzip() ? "compressed, " : "", r.max_remaining(),
-           r.gzip() ? " at most)" : " bytes): it is truncated or its sizes are wrong");
+  if (r.gzip())
+    TG_CHECK(total <= r.max_remaining(), "MNIST: ", name, " declares ", total,
+             " bytes of data, more than the rest of the file can hold (its compressed bytes "
+             "inflate to at most ",
+             r.max_remaining(), "): it is truncated or its sizes are wrong");
+  else
+    TG_CHECK(total <= r.max_remaining(), "MNIST: ", name, " declares ", total,
+             " bytes of data, more than the rest of the file can hold (", r.max_remaining(),
+             " bytes): it is truncated or its sizes are wrong");
   out.data.resize(total);
   const size_t got = r.read(out.data.data(), total);
   TG_CHECK(got == total, "MNIST: ", name, " is truncated: its header declares ", total,

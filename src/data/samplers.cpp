@@ -68,9 +68,10 @@ void DistributedRandomSampler::populate_indices() {
   const size_t local = local_sample_count();
   const size_t count = num_replicas_ == 1 ? size_ : local * num_replicas_;
   // 0, ..., size - 1, then (with duplicates) the padding from the start again; without them the
-  // list is cut to num_replicas equal shares.
+  // list is cut to num_replicas equal shares. libtorch pads with i - size, which leaves the
+  // dataset when there are more replicas than examples; the wrap-around is the same otherwise.
   all_indices_.resize(count);
-  for (size_t i = 0; i < count; ++i) all_indices_[i] = i < size_ ? i : i - size_;
+  for (size_t i = 0; i < count; ++i) all_indices_[i] = i % size_;
   begin_index_ = rank_ * local;
   end_index_ = begin_index_ + local;
   sample_index_ = begin_index_;
