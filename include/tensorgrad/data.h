@@ -29,6 +29,10 @@
 
 namespace tg::data {
 
+// As libtorch exports them: torch::data::Dataset<Self> is datasets::Dataset<Self>.
+using datasets::BatchDataset;
+using datasets::Dataset;
+
 // One sample, or one batch of samples. `tensors` holds one tensor per tensor of the dataset, in
 // the dataset's order; `data` and `target` name the first two (target is undefined when the
 // dataset has a single tensor).
