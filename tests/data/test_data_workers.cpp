@@ -237,3 +237,31 @@ TEST(DataWorkers, DestroyingALoaderWithWorkPendingStopsItsThreads) {
 }
 
 }  // namespace
+
+namespace {
+
+// A dataset that counts its calls; shared by every worker through make_shared_dataset.
+struct Counted : tg::data::datasets::Dataset<Counted, tg::data::TensorExample> {
+  explicit Counted(size_t n) : n(n) {}
+  tg::data::TensorExample get(size_t i) override {
+    ++calls;
+    return tg::full({1}, static_cast<int64_t>(i), tg::kInt64);
+  }
+  std::optional<size_t> size() const override { return n; }
+  size_t n;
+  std::atomic<int> calls{0};
+};
+
+TEST(DataWorkers, SharedDatasetIsOneObjectForAllWorkers) {
+  auto shared = tg::data::datasets::make_shared_dataset<Counted>(30);
+  auto loader = tg::data::make_data_loader<tg::data::samplers::SequentialSampler>(
+      shared, tg::data::DataLoaderOptions(4).workers(3));
+  int64_t total = 0;
+  for (auto& batch : *loader)
+    for (auto& e : batch) total += e.data.item<int64_t>();
+  EXPECT_EQ(total, 29 * 30 / 2);
+  EXPECT_EQ(shared->calls.load(), 30);
+  EXPECT_EQ((*shared).n, 30u);
+}
+
+}  // namespace

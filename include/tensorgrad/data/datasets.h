@@ -1,10 +1,12 @@
 // libtorch's datasets: BatchDataset (anything that answers a batch request), Dataset (random
 // access by index, users subclass it with get() and size()), MapDataset (a dataset seen through a
-// transform, made by .map()), TensorDataset and MNIST. They are templates over the user's own
-// type (CRTP), as in libtorch, so that a loader knows the exact batch type at compile time.
+// transform, made by .map()), SharedBatchDataset, TensorDataset and MNIST. They are templates over
+// the user's own type (CRTP), as in libtorch, so that a loader knows the exact batch type at
+// compile time.
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -135,6 +137,38 @@ MapDataset<Source, Transform> map(Source dataset, Transform transform) {
   static_assert(std::is_same_v<SourceBatch, typename Transform::InputBatchType>,
                 "BatchType type of dataset does not match input type of transform");
   return {std::move(dataset), std::move(transform)};
+}
+
+// A dataset held by shared_ptr, so that a loader's workers all use the one object instead of
+// a copy each (it must then be safe to call from several threads at once).
+template <typename Underlying>
+class SharedBatchDataset
+    : public BatchDataset<SharedBatchDataset<Underlying>, typename Underlying::BatchType,
+                          typename Underlying::BatchRequestType> {
+ public:
+  using BatchType = typename Underlying::BatchType;
+  using BatchRequestType = typename Underlying::BatchRequestType;
+
+  SharedBatchDataset(std::shared_ptr<Underlying> dataset)  // NOLINT: implicit, as libtorch's
+      : dataset_(std::move(dataset)) {}
+
+  BatchType get_batch(BatchRequestType request) override {
+    return dataset_->get_batch(std::move(request));
+  }
+  std::optional<size_t> size() const override { return dataset_->size(); }
+
+  Underlying& operator*() { return *dataset_; }
+  const Underlying& operator*() const { return *dataset_; }
+  Underlying* operator->() { return dataset_.get(); }
+  const Underlying* operator->() const { return dataset_.get(); }
+
+ private:
+  std::shared_ptr<Underlying> dataset_;
+};
+
+template <typename Underlying, typename... Args>
+SharedBatchDataset<Underlying> make_shared_dataset(Args&&... args) {
+  return std::make_shared<Underlying>(std::forward<Args>(args)...);
 }
 
 // One tensor whose rows are the examples (no targets): get(i) is tensor[i].
