@@ -6,8 +6,11 @@
 //    1.13 (shuffle draws its permutation exactly as RandomSampler does).
 //
 //   tg::data::TensorDataset dataset(x, y);
-//   tg::data::DataLoader loader(dataset, tg::data::DataLoaderOptions().batch_size(8).shuffle(true));
-//   for (const auto& batch : loader) { auto loss = criterion(net(batch.data), batch.target); ... }
+//   auto options = tg::data::DataLoaderOptions().batch_size(8).shuffle(true);
+//   tg::data::DataLoader loader(dataset, options);
+//   for (const auto& batch : loader) {
+//     auto loss = criterion(net(batch.data), batch.target);  // ...
+//   }
 #pragma once
 
 #include <cstddef>
@@ -92,7 +95,8 @@ class DataLoader {
  public:
   class Iterator;
 
-  template <typename D, typename = std::enable_if_t<std::is_base_of_v<SampleDataset, std::decay_t<D>>>>
+  template <typename D,
+            typename = std::enable_if_t<std::is_base_of_v<SampleDataset, std::decay_t<D>>>>
   explicit DataLoader(D&& dataset, DataLoaderOptions options = {})
       : DataLoader(std::make_shared<std::decay_t<D>>(std::forward<D>(dataset)), options) {}
   explicit DataLoader(std::shared_ptr<const SampleDataset> dataset, DataLoaderOptions options = {});
