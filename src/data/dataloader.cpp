@@ -37,26 +37,26 @@ std::vector<int64_t> random_sampler_order(int64_t n, Generator* gen) {
 
 }  // namespace detail
 
-// ---- Example
+// ---- Sample
 
-Example::Example(std::vector<Tensor> ts) : tensors(std::move(ts)) {
+Sample::Sample(std::vector<Tensor> ts) : tensors(std::move(ts)) {
   if (!tensors.empty()) data = tensors[0];
   if (tensors.size() > 1) target = tensors[1];
 }
 
-Example::Example(Tensor d, Tensor t) : data(d), target(t), tensors{std::move(d), std::move(t)} {}
+Sample::Sample(Tensor d, Tensor t) : data(d), target(t), tensors{std::move(d), std::move(t)} {}
 
-const Tensor& Example::operator[](size_t i) const {
-  TG_CHECK(i < tensors.size(), "Example: index ", i, " is out of range for an example of ",
+const Tensor& Sample::operator[](size_t i) const {
+  TG_CHECK(i < tensors.size(), "Sample: index ", i, " is out of range for an example of ",
            tensors.size(), " tensors");
   return tensors[i];
 }
 
 // ---- datasets
 
-Example Dataset::get_batch(const std::vector<int64_t>& indices) const {
-  TG_CHECK(!indices.empty(), "Dataset::get_batch: no indices");
-  std::vector<Example> samples;
+Sample SampleDataset::get_batch(const std::vector<int64_t>& indices) const {
+  TG_CHECK(!indices.empty(), "SampleDataset::get_batch: no indices");
+  std::vector<Sample> samples;
   samples.reserve(indices.size());
   for (int64_t i : indices) samples.push_back(get(static_cast<size_t>(i)));
   const size_t k = samples[0].tensors.size();
@@ -65,13 +65,13 @@ Example Dataset::get_batch(const std::vector<int64_t>& indices) const {
     std::vector<Tensor> column;
     column.reserve(samples.size());
     for (const auto& s : samples) {
-      TG_CHECK(s.tensors.size() == k, "Dataset::get_batch: samples have ", k, " and ",
+      TG_CHECK(s.tensors.size() == k, "SampleDataset::get_batch: samples have ", k, " and ",
                s.tensors.size(), " tensors");
       column.push_back(s.tensors[j]);
     }
     stacked.push_back(stack(column, 0));
   }
-  return Example(std::move(stacked));
+  return Sample(std::move(stacked));
 }
 
 TensorDataset::TensorDataset(std::vector<Tensor> tensors) : tensors_(std::move(tensors)) {
@@ -93,16 +93,16 @@ TensorDataset::TensorDataset(Tensor data, Tensor target)
 
 size_t TensorDataset::size() const { return static_cast<size_t>(tensors_[0].size(0)); }
 
-Example TensorDataset::get(size_t index) const {
+Sample TensorDataset::get(size_t index) const {
   TG_CHECK(index < size(), "TensorDataset: index ", index, " is out of range for a dataset of ",
            size(), " samples");
   std::vector<Tensor> out;
   out.reserve(tensors_.size());
   for (const auto& t : tensors_) out.push_back(t.select(0, static_cast<int64_t>(index)));
-  return Example(std::move(out));
+  return Sample(std::move(out));
 }
 
-Example TensorDataset::get_batch(const std::vector<int64_t>& indices) const {
+Sample TensorDataset::get_batch(const std::vector<int64_t>& indices) const {
   const auto n = static_cast<int64_t>(size());
   for (int64_t i : indices)
     TG_CHECK(i >= 0 && i < n, "TensorDataset: index ", i, " is out of range for a dataset of ", n,
@@ -113,13 +113,13 @@ Example TensorDataset::get_batch(const std::vector<int64_t>& indices) const {
   std::vector<Tensor> out;
   out.reserve(tensors_.size());
   for (const auto& t : tensors_) out.push_back(t.index_select(0, index));
-  return Example(std::move(out));
+  return Sample(std::move(out));
 }
 
 // ---- DataLoader
 
 struct DataLoader::Iterator::Epoch {
-  std::shared_ptr<const Dataset> dataset;
+  std::shared_ptr<const SampleDataset> dataset;
   DataLoaderOptions options;
   int64_t n = 0;
   int64_t num_batches = 0;
@@ -128,7 +128,7 @@ struct DataLoader::Iterator::Epoch {
   std::vector<int64_t> order;  // the shuffled order; empty when not shuffling
   int64_t batch = 0;           // the batch that the iterator is at
   int64_t loaded = -1;         // the batch held in `current`
-  Example current;
+  Sample current;
 
   // The sampler's first step (Python's first next()): draws the shuffled order.
   void start() {
@@ -154,7 +154,7 @@ struct DataLoader::Iterator::Epoch {
     return true;
   }
 
-  const Example& get() {
+  const Sample& get() {
     start();
     TG_CHECK(batch < num_batches, "DataLoader: dereferencing the end of an epoch");
     if (loaded != batch) {
@@ -175,7 +175,7 @@ struct DataLoader::Iterator::Epoch {
   }
 };
 
-DataLoader::DataLoader(std::shared_ptr<const Dataset> dataset, DataLoaderOptions options)
+DataLoader::DataLoader(std::shared_ptr<const SampleDataset> dataset, DataLoaderOptions options)
     : dataset_(std::move(dataset)), options_(options) {
   TG_CHECK(dataset_ != nullptr, "DataLoader: the dataset is empty (null)");
   TG_CHECK(options_.batch_size() > 0,
@@ -210,7 +210,7 @@ DataLoader::Iterator DataLoader::end() { return Iterator(); }
 
 DataLoader::Iterator::Iterator(std::shared_ptr<Epoch> epoch) : epoch_(std::move(epoch)) {}
 
-const Example& DataLoader::Iterator::operator*() const {
+const Sample& DataLoader::Iterator::operator*() const {
   TG_CHECK(epoch_ != nullptr, "DataLoader: dereferencing an end iterator");
   return epoch_->get();
 }

@@ -246,10 +246,10 @@ TEST(DataLoaderTest, EmptyDatasetAndBadOptions) {
 }
 
 // A user dataset: the default get_batch stacks the samples.
-class Squares : public tg::data::Dataset {
+class Squares : public tg::data::SampleDataset {
  public:
   size_t size() const override { return 5; }
-  tg::data::Example get(size_t i) const override {
+  tg::data::Sample get(size_t i) const override {
     const double v = static_cast<double>(i);
     return {tg::tensor({v, v}, tg::kDouble), tg::scalar_tensor(v * v, tg::kDouble)};
   }

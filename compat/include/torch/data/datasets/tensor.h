@@ -1,0 +1,4 @@
+// <torch/data/datasets/tensor.h>: part of torch::data, which is tg::data (tensorgrad/data.h).
+#pragma once
+
+#include <torch/types.h>

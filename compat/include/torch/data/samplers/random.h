@@ -1,0 +1,4 @@
+// <torch/data/samplers/random.h>: part of torch::data, which is tg::data (tensorgrad/data.h).
+#pragma once
+
+#include <torch/types.h>

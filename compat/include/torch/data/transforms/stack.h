@@ -1,0 +1,4 @@
+// <torch/data/transforms/stack.h>: part of torch::data, which is tg::data (tensorgrad/data.h).
+#pragma once
+
+#include <torch/types.h>
