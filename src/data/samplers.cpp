@@ -64,25 +64,17 @@ DistributedRandomSampler::DistributedRandomSampler(size_t size, size_t num_repli
   DistributedRandomSampler::reset(size_);
 }
 
-void DistributedRandomSampler::populate_indices() {
-  const size_t local = local_sample_count();
-  const size_t count = num_replicas_ == 1 ? size_ : local * num_replicas_;
+void DistributedRandomSampler::reset(std::optional<size_t> new_size) {
+  if (new_size) size_ = *new_size;
+  select_share();
   // 0, ..., size - 1, then (with duplicates) the padding from the start again; without them the
   // list is cut to num_replicas equal shares. libtorch pads with i - size, which leaves the
   // dataset when there are more replicas than examples; the wrap-around is the same otherwise.
+  const size_t count = num_replicas_ == 1 ? size_ : local_sample_count() * num_replicas_;
   all_indices_.resize(count);
   for (size_t i = 0; i < count; ++i) all_indices_[i] = i % size_;
-  begin_index_ = rank_ * local;
-  end_index_ = begin_index_ + local;
-  sample_index_ = begin_index_;
-}
-
-void DistributedRandomSampler::reset(std::optional<size_t> new_size) {
-  if (new_size) size_ = *new_size;
-  populate_indices();
   std::mt19937 engine(static_cast<std::mt19937::result_type>(epoch_));
   std::shuffle(all_indices_.begin(), all_indices_.end(), engine);
-  sample_index_ = begin_index_;
 }
 
 std::optional<std::vector<size_t>> DistributedRandomSampler::next(size_t batch_size) {
@@ -99,22 +91,12 @@ std::optional<std::vector<size_t>> DistributedRandomSampler::next(size_t batch_s
 DistributedSequentialSampler::DistributedSequentialSampler(size_t size, size_t num_replicas,
                                                            size_t rank, bool allow_duplicates)
     : DistributedSampler(size, num_replicas, rank, allow_duplicates) {
-  populate_indices();
-}
-
-void DistributedSequentialSampler::populate_indices() {
-  begin_index_ = rank_ * local_sample_count();
-  end_index_ = begin_index_ + local_sample_count();
-  sample_index_ = begin_index_;
+  select_share();
 }
 
 void DistributedSequentialSampler::reset(std::optional<size_t> new_size) {
-  if (new_size && *new_size != size_) {
-    size_ = *new_size;
-    populate_indices();
-  } else {
-    sample_index_ = begin_index_;
-  }
+  if (new_size) size_ = *new_size;
+  select_share();
 }
 
 std::optional<std::vector<size_t>> DistributedSequentialSampler::next(size_t batch_size) {

@@ -103,52 +103,48 @@ TEST(DataApiSamplers, RandomSamplerInALoaderMatchesTorch) {
 }
 
 // Fashion-MNIST, normalized and stacked, through the default (random) sampler for two epochs.
-TEST(DataApiPipeline, NormalizeStackRandomSamplerMatchesTorch) {
-  const auto& p = fixture()["pipeline"];
-  auto dataset =
-      datasets::MNIST(slice_dir("fashion"))
-          .map(transforms::Normalize<>(p["mean"].get<double>(), p["stddev"].get<double>()))
-          .map(transforms::Stack<>());
-  EXPECT_EQ(dataset.size(), std::optional<size_t>(256));
-  tg::manual_seed(p["seed"].get<uint64_t>());
-  auto loader = make_data_loader(std::move(dataset), p["batch_size"].get<int64_t>());
+auto fashion_pipeline(const nlohmann::json& p) {
+  return datasets::MNIST(slice_dir("fashion"))
+      .map(transforms::Normalize<>(p["mean"].get<double>(), p["stddev"].get<double>()))
+      .map(transforms::Stack<>());
+}
+
+// Every epoch of `loader` against the fixture's batches.
+template <typename Loader>
+void expect_pipeline_epochs(Loader& loader, const nlohmann::json& p) {
   for (const auto& epoch : p["epochs"]) {
     size_t b = 0;
-    for (auto& batch : *loader) {
+    for (auto& batch : loader) {
       ASSERT_LT(b, epoch.size());
       const auto& expected = epoch[b++];
       EXPECT_EQ(batch.data.sizes().vec(), (std::vector<int64_t>{64, 1, 28, 28}));
       EXPECT_EQ(longs(batch.target), expected["targets"].get<std::vector<int64_t>>());
       EXPECT_EQ(every(batch.data, 101), expected["every_101st"].get<std::vector<double>>());
-      EXPECT_NEAR(batch.data.to(tg::kFloat64).sum().item<double>(), expected["sum"].get<double>(),
-                  1e-6);
+      EXPECT_NEAR(batch.data.to(tg::kFloat64).sum().template item<double>(),
+                  expected["sum"].get<double>(), 1e-6);
     }
     EXPECT_EQ(b, epoch.size());
   }
 }
 
+TEST(DataApiPipeline, NormalizeStackRandomSamplerMatchesTorch) {
+  const auto& p = fixture()["pipeline"];
+  auto dataset = fashion_pipeline(p);
+  EXPECT_EQ(dataset.size(), std::optional<size_t>(256));
+  tg::manual_seed(p["seed"].get<uint64_t>());
+  auto loader = make_data_loader(std::move(dataset), p["batch_size"].get<int64_t>());
+  expect_pipeline_epochs(*loader, p);
+}
+
 // The same pipeline with two worker threads gives the same batches in the same order.
 TEST(DataApiPipeline, WorkersGiveTheSameBatches) {
   const auto& p = fixture()["pipeline"];
-  auto dataset =
-      datasets::MNIST(slice_dir("fashion"))
-          .map(transforms::Normalize<>(p["mean"].get<double>(), p["stddev"].get<double>()))
-          .map(transforms::Stack<>());
   tg::manual_seed(p["seed"].get<uint64_t>());
-  auto loader = make_data_loader(std::move(dataset),
+  auto loader = make_data_loader(fashion_pipeline(p),
                                  DataLoaderOptions(p["batch_size"].get<int64_t>()).workers(2));
   EXPECT_EQ(loader->options().workers, 2u);
   EXPECT_EQ(loader->options().max_jobs, 4u);
-  for (const auto& epoch : p["epochs"]) {
-    size_t b = 0;
-    for (auto& batch : *loader) {
-      ASSERT_LT(b, epoch.size());
-      const auto& expected = epoch[b++];
-      EXPECT_EQ(longs(batch.target), expected["targets"].get<std::vector<int64_t>>());
-      EXPECT_EQ(every(batch.data, 101), expected["every_101st"].get<std::vector<double>>());
-    }
-    EXPECT_EQ(b, epoch.size());
-  }
+  expect_pipeline_epochs(*loader, p);
 }
 
 // ---- the API's pieces on small inputs

@@ -72,10 +72,18 @@ class DistributedSampler : public Sampler<BatchRequest> {
   // The epoch seeds the shuffle of DistributedRandomSampler's next reset().
   void set_epoch(size_t epoch) { epoch_ = epoch; }
   size_t epoch() const { return epoch_; }
+  // The position of the next index within the (padded) list of all shares.
+  size_t index() const noexcept { return sample_index_; }
 
  protected:
   size_t local_sample_count() const {
     return allow_duplicates_ ? (size_ + num_replicas_ - 1) / num_replicas_ : size_ / num_replicas_;
+  }
+  // Takes share number `rank` of the current size and rewinds to its start.
+  void select_share() {
+    begin_index_ = rank_ * local_sample_count();
+    end_index_ = begin_index_ + local_sample_count();
+    sample_index_ = begin_index_;
   }
 
   size_t size_;
@@ -83,6 +91,10 @@ class DistributedSampler : public Sampler<BatchRequest> {
   size_t rank_;
   size_t epoch_ = 0;
   bool allow_duplicates_;
+  // This process's share is [begin_index_, end_index_); sample_index_ is the next one to hand out.
+  size_t begin_index_ = 0;
+  size_t end_index_ = 0;
+  size_t sample_index_ = 0;
 };
 
 // Every process shuffles the same padded index list the same way (std::mt19937 seeded with the
@@ -94,13 +106,8 @@ class DistributedRandomSampler : public DistributedSampler<> {
                            bool allow_duplicates = true);
   void reset(std::optional<size_t> new_size = std::nullopt) override;
   std::optional<std::vector<size_t>> next(size_t batch_size) override;
-  size_t index() const noexcept { return sample_index_; }
 
  private:
-  void populate_indices();
-  size_t begin_index_ = 0;
-  size_t end_index_ = 0;
-  size_t sample_index_ = 0;
   std::vector<size_t> all_indices_;
 };
 
@@ -111,13 +118,6 @@ class DistributedSequentialSampler : public DistributedSampler<> {
                                bool allow_duplicates = true);
   void reset(std::optional<size_t> new_size = std::nullopt) override;
   std::optional<std::vector<size_t>> next(size_t batch_size) override;
-  size_t index() const noexcept { return sample_index_; }
-
- private:
-  void populate_indices();
-  size_t begin_index_ = 0;
-  size_t end_index_ = 0;
-  size_t sample_index_ = 0;
 };
 
 // A request that is a count of examples rather than a list of indices.
