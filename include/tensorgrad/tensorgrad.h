@@ -4,7 +4,9 @@
 
 #include "tensorgrad/array_ref.h"
 #include "tensorgrad/autograd.h"
+#include "tensorgrad/enum.h"
 #include "tensorgrad/error.h"
+#include "tensorgrad/expanding_array.h"
 #include "tensorgrad/random.h"
 #include "tensorgrad/scalar_type.h"
 #include "tensorgrad/tensor.h"
