@@ -1,6 +1,7 @@
 #include "kernels/scatter.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <type_traits>
 #include <vector>
@@ -39,6 +40,23 @@ void for_each_target(const Tensor& index, IntArrayRef target, int64_t d, const c
       pos[i] = 0;
     }
   }
+}
+
+// amax and amin propagate NaN, as PyTorch's do.
+template <typename T>
+bool nan(T v) {
+  if constexpr (std::is_floating_point_v<T>)
+    return std::isnan(v);
+  else
+    return false;
+}
+template <typename T>
+T nan_max(T a, T b) {
+  return nan(a) ? a : nan(b) ? b : std::max(a, b);
+}
+template <typename T>
+T nan_min(T a, T b) {
+  return nan(a) ? a : nan(b) ? b : std::min(a, b);
 }
 
 // A mean of n values from their sum: rounded down for integers, as PyTorch's floor division.
@@ -106,10 +124,10 @@ void scatter_reduce(const Tensor& self, int64_t d, const Tensor& index, const Te
           s[off] = a * b;
           break;
         case ScatterReduce::Amax:
-          s[off] = (a != a || b != b) ? (a != a ? a : b) : std::max(a, b);
+          s[off] = nan_max(a, b);
           break;
         case ScatterReduce::Amin:
-          s[off] = (a != a || b != b) ? (a != a ? a : b) : std::min(a, b);
+          s[off] = nan_min(a, b);
           break;
       }
       if (!count.empty()) ++count[off];

@@ -152,6 +152,7 @@ IndexPlan plan_index(const Tensor& self, const OptTensors& indices) {
   Tensor off = zeros(b, kLong);
   for (size_t k = 0; k < at.size(); ++k) {
     Tensor i = idx[at[k]].contiguous().clone();
+    // PyTorch's message numbers the tensor indices, not the dims they index.
     kernels::wrap_indices(i, self.size(at[k]), static_cast<int64_t>(k));
     off = off + i * cs[at[k]];
   }

@@ -392,6 +392,20 @@ TEST(Indexing, NonzeroForms) {
   EXPECT_EQ(tgtest::values(tg::repeat_interleave(L({2, 0, 1}))), (std::vector<double>{0, 0, 2}));
 }
 
+TEST(Indexing, ScatterReduceNanAndIntegerMean) {
+  Tensor x = tg::tensor({1.0, 2.0}, tg::kFloat64);
+  Tensor src = tg::tensor({NAN, 5.0}, tg::kFloat64);
+  std::vector<double> a = tgtest::values(x.scatter_reduce(0, L({0, 0}), src, "amax"));
+  EXPECT_TRUE(std::isnan(a[0]));
+  EXPECT_EQ(a[1], 2.0);
+  std::vector<double> b = tgtest::values(x.scatter_reduce(0, L({1, 1}), src, "amin", false));
+  EXPECT_EQ(b[0], 1.0);
+  EXPECT_TRUE(std::isnan(b[1]));
+  // int64 means round down, as PyTorch's floor division.
+  Tensor i = tg::tensor({int64_t{7}, 2}).scatter_reduce(0, L({0, 0, 1}), L({-3, 2, 5}), "mean");
+  EXPECT_EQ(tgtest::values(i), (std::vector<double>{2, 3}));
+}
+
 // ---------------------------------------------------------------------------- errors
 
 void expect_error(const std::function<void()>& f, const std::string& part) {
