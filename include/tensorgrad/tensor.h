@@ -10,6 +10,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <vector>
@@ -28,6 +29,9 @@ struct Node;
 }
 struct Storage;
 struct AutogradMeta;
+namespace indexing {
+class TensorIndex;
+}
 
 // The state behind a Tensor handle. It is defined here only so that the accessors every op calls
 // several times (sizes, dim, scalar_type, ...) inline into the caller; it is not part of the API.
@@ -269,6 +273,60 @@ class Tensor {
                    const Scalar& alpha = 1) const;
   Tensor& index_add_(int64_t d, const Tensor& index, const Tensor& source,
                      const Scalar& alpha = 1);
+
+  // ---- libtorch's indexing (tensorgrad/indexing.h; src/ops/indexing.cpp, src/ops/scatter.cpp)
+  // x.index({Slice(), 0, None, idx}) is Python's x[:, 0, None, idx]: a view when every entry is an
+  // integer, slice, None or Ellipsis, a copy (IndexBackward0) when any is a tensor or a bool.
+  Tensor index(ArrayRef<indexing::TensorIndex> indices) const;
+  Tensor index(std::initializer_list<indexing::TensorIndex> indices) const;
+  // The op beneath: one optional tensor per leading dim (std::nullopt: the whole dim).
+  Tensor index(const std::vector<std::optional<Tensor>>& indices) const;
+  // Python's x[...] = rhs: writes through views, and into a copy of the indexed elements with
+  // index_put_ when a tensor or bool is among the indices.
+  Tensor& index_put_(ArrayRef<indexing::TensorIndex> indices, const Tensor& rhs);
+  Tensor& index_put_(ArrayRef<indexing::TensorIndex> indices, const Scalar& v);
+  Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Tensor& rhs);
+  Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Scalar& v);
+  Tensor& index_put_(const std::vector<std::optional<Tensor>>& indices, const Tensor& values,
+                     bool accumulate = false);
+  Tensor index_put(const std::vector<std::optional<Tensor>>& indices, const Tensor& values,
+                   bool accumulate = false) const;
+  // The coordinates of the nonzero elements: [n, dim()] (nonzero, argwhere) or one [n] tensor per
+  // dim (nonzero_numpy, tg::where(cond)).
+  Tensor nonzero() const;
+  std::vector<Tensor> nonzero_numpy() const;
+  Tensor argwhere() const;
+  Tensor count_nonzero(IntArrayRef dims) const;
+  Tensor count_nonzero(std::optional<int64_t> d = std::nullopt) const;
+  // Element (or slice along d) k repeated repeats[k] times; repeats is 0-dim or one per element.
+  Tensor repeat_interleave(const Tensor& repeats, std::optional<int64_t> d = std::nullopt,
+                           std::optional<int64_t> output_size = std::nullopt) const;
+  // scatter with reduce "add" or "multiply" (no gradient, as in PyTorch).
+  Tensor scatter(int64_t d, const Tensor& index, const Tensor& src, std::string_view reduce) const;
+  Tensor scatter(int64_t d, const Tensor& index, const Scalar& value,
+                 std::string_view reduce) const;
+  Tensor& scatter_(int64_t d, const Tensor& index, const Tensor& src, std::string_view reduce);
+  Tensor& scatter_(int64_t d, const Tensor& index, const Scalar& value, std::string_view reduce);
+  // reduce: "sum", "prod", "mean", "amax" or "amin"; include_self: whether self's own values
+  // take part in the reduction where index points.
+  Tensor scatter_reduce(int64_t d, const Tensor& index, const Tensor& src, std::string_view reduce,
+                        bool include_self = true) const;
+  Tensor& scatter_reduce_(int64_t d, const Tensor& index, const Tensor& src,
+                          std::string_view reduce, bool include_self = true);
+  Tensor index_fill(int64_t d, const Tensor& index, const Scalar& value) const;
+  Tensor index_fill(int64_t d, const Tensor& index, const Tensor& value) const;
+  Tensor& index_fill_(int64_t d, const Tensor& index, const Scalar& value);
+  Tensor& index_fill_(int64_t d, const Tensor& index, const Tensor& value);
+  Tensor index_copy(int64_t d, const Tensor& index, const Tensor& source) const;
+  Tensor& index_copy_(int64_t d, const Tensor& index, const Tensor& source);
+  // The elements of source, in order, written where mask (broadcast to this shape) is true.
+  Tensor masked_scatter(const Tensor& mask, const Tensor& source) const;
+  Tensor& masked_scatter_(const Tensor& mask, const Tensor& source);
+  // Elements at flat (row-major) positions, negative ones counted from the end.
+  Tensor take(const Tensor& index) const;
+  Tensor put(const Tensor& index, const Tensor& source, bool accumulate = false) const;
+  Tensor& put_(const Tensor& index, const Tensor& source, bool accumulate = false);
+  // ---- end of libtorch's indexing
 
   // ---- linear algebra
   Tensor matmul(const Tensor& o) const;
@@ -637,6 +695,37 @@ Tensor scatter_add(const Tensor& x, int64_t d, const Tensor& index, const Tensor
 Tensor index_add(const Tensor& x, int64_t d, const Tensor& index, const Tensor& source,
                  const Scalar& alpha = 1);
 
+// ---- libtorch's indexing (tensorgrad/indexing.h)
+Tensor index(const Tensor& x, const std::vector<std::optional<Tensor>>& indices);
+Tensor index_put(const Tensor& x, const std::vector<std::optional<Tensor>>& indices,
+                 const Tensor& values, bool accumulate = false);
+Tensor& index_put_(Tensor& x, const std::vector<std::optional<Tensor>>& indices,
+                   const Tensor& values, bool accumulate = false);
+Tensor nonzero(const Tensor& x);
+std::vector<Tensor> nonzero_numpy(const Tensor& x);
+std::vector<Tensor> where(const Tensor& cond);
+Tensor argwhere(const Tensor& x);
+Tensor count_nonzero(const Tensor& x, IntArrayRef dims);
+Tensor count_nonzero(const Tensor& x, std::optional<int64_t> d = std::nullopt);
+Tensor repeat_interleave(const Tensor& x, const Tensor& repeats,
+                         std::optional<int64_t> d = std::nullopt,
+                         std::optional<int64_t> output_size = std::nullopt);
+// arange(repeats.size(0)) with element k repeated repeats[k] times.
+Tensor repeat_interleave(const Tensor& repeats, std::optional<int64_t> output_size = std::nullopt);
+Tensor scatter(const Tensor& x, int64_t d, const Tensor& index, const Tensor& src,
+               std::string_view reduce);
+Tensor scatter(const Tensor& x, int64_t d, const Tensor& index, const Scalar& value,
+               std::string_view reduce);
+Tensor scatter_reduce(const Tensor& x, int64_t d, const Tensor& index, const Tensor& src,
+                      std::string_view reduce, bool include_self = true);
+Tensor index_fill(const Tensor& x, int64_t d, const Tensor& index, const Scalar& value);
+Tensor index_fill(const Tensor& x, int64_t d, const Tensor& index, const Tensor& value);
+Tensor index_copy(const Tensor& x, int64_t d, const Tensor& index, const Tensor& source);
+Tensor masked_scatter(const Tensor& x, const Tensor& mask, const Tensor& source);
+Tensor take(const Tensor& x, const Tensor& index);
+Tensor put(const Tensor& x, const Tensor& index, const Tensor& source, bool accumulate = false);
+// ---- end of libtorch's indexing
+
 // ---- threads and devices
 // One thread count for tensorgrad's own parallel loops and the BLAS's (default: the physical
 // cores).
@@ -675,3 +764,5 @@ void set_dialect(Dialect dialect);
 Dialect get_dialect();
 
 }  // namespace tg
+
+#include "tensorgrad/indexing.h"  // IWYU pragma: export

@@ -30,18 +30,65 @@ void check_indices(const Tensor& index, int64_t n, int64_t d, const char* op) {
              " is out of bounds for dimension ", d, " with size ", n);
 }
 
-bool wrap_negative_indices(const Tensor& index, int64_t n) {
+void wrap_indices(const Tensor& index, int64_t n, int64_t d, const char* prefix, bool negative) {
   int64_t* ip = impl_of(index)->data_as<int64_t>();
-  bool negative = false;
-  for (int64_t k = 0, m = impl_of(index)->numel; k < m; ++k) {
-    TG_CHECK(ip[k] >= -n && ip[k] < n, "index ", ip[k], " is out of bounds for dimension 0 with size ",
-             n);
-    if (ip[k] < 0) {
-      ip[k] += n;
-      negative = true;
+  const int64_t m = impl_of(index)->numel;
+  const int64_t lo = negative ? -n : 0;
+  for (int64_t k = 0; k < m; ++k)
+    TG_CHECK(ip[k] >= lo && ip[k] < n, prefix, "index ", ip[k], " is out of bounds for dimension ",
+             d, " with size ", n);
+  for (int64_t k = 0; k < m; ++k)
+    if (ip[k] < 0) ip[k] += n;
+}
+
+void wrap_flat_indices(const Tensor& index, int64_t n) {
+  int64_t* ip = impl_of(index)->data_as<int64_t>();
+  const int64_t m = impl_of(index)->numel;
+  for (int64_t k = 0; k < m; ++k)
+    TG_CHECK(ip[k] >= -n && ip[k] < n, "out of range: tried to access index ", ip[k],
+             " on a tensor of ", n, " elements.");
+  for (int64_t k = 0; k < m; ++k)
+    if (ip[k] < 0) ip[k] += n;
+}
+
+Tensor nonzero(const Tensor& in) {
+  const int64_t nd = in.dim();
+  const int64_t n = impl_of(in)->numel;
+  std::vector<int64_t> flat;
+  TG_DISPATCH_ALL(impl_of(in)->dtype, "nonzero", [&] {
+    const scalar_t* p = impl_of(in)->data_as<scalar_t>();
+    for (int64_t i = 0; i < n; ++i)
+      if (p[i] != scalar_t(0)) flat.push_back(i);
+  });
+  const int64_t count = static_cast<int64_t>(flat.size());
+  Tensor out = make_empty({count, nd}, kLong);
+  int64_t* o = impl_of(out)->data_as<int64_t>();
+  auto sizes = in.sizes();
+  for (int64_t k = 0; k < count; ++k) {
+    int64_t rest = flat[k];
+    for (int64_t j = nd - 1; j >= 0; --j) {
+      o[k * nd + j] = rest % sizes[j];
+      rest /= sizes[j];
     }
   }
-  return negative;
+  return out;
+}
+
+std::vector<int64_t> repeat_positions(const Tensor& repeats) {
+  const int64_t* rp = impl_of(repeats)->data_as<int64_t>();
+  std::vector<int64_t> pos;
+  for (int64_t k = 0, m = impl_of(repeats)->numel; k < m; ++k) pos.insert(pos.end(), rp[k], k);
+  return pos;
+}
+
+void put(const Tensor& out, const Tensor& index, const Tensor& src) {
+  const int64_t m = impl_of(index)->numel;
+  const int64_t* ip = impl_of(index)->data_as<int64_t>();
+  TG_DISPATCH_ALL(impl_of(out)->dtype, "put_", [&] {
+    scalar_t* o = impl_of(out)->data_as<scalar_t>();
+    const scalar_t* s = impl_of(src)->data_as<scalar_t>();
+    for (int64_t k = 0; k < m; ++k) o[ip[k]] = s[k];
+  });
 }
 
 void index_select(const Tensor& out, const Tensor& in, int64_t d, const Tensor& index) {

@@ -1,5 +1,11 @@
 #include "kernels/scatter.h"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <type_traits>
+#include <vector>
+
 #include "kernels/dispatch.h"
 
 namespace tg::kernels {
@@ -36,6 +42,34 @@ void for_each_target(const Tensor& index, IntArrayRef target, int64_t d, const c
   }
 }
 
+// amax and amin propagate NaN, as PyTorch's do.
+template <typename T>
+bool nan(T v) {
+  if constexpr (std::is_floating_point_v<T>)
+    return std::isnan(v);
+  else
+    return false;
+}
+template <typename T>
+T nan_max(T a, T b) {
+  return nan(a) ? a : nan(b) ? b : std::max(a, b);
+}
+template <typename T>
+T nan_min(T a, T b) {
+  return nan(a) ? a : nan(b) ? b : std::min(a, b);
+}
+
+// A mean of n values from their sum: rounded down for integers, as PyTorch's floor division.
+template <typename T>
+T mean_of(T sum, int64_t n) {
+  if constexpr (std::is_integral_v<T>) {
+    const T q = sum / n, r = sum % n;
+    return (r != 0 && (r < 0) != (n < 0)) ? q - 1 : q;
+  } else {
+    return sum / static_cast<T>(n);
+  }
+}
+
 }  // namespace
 
 void gather(const Tensor& out, const Tensor& self, int64_t d, const Tensor& index, const char* op) {
@@ -57,6 +91,53 @@ void scatter(const Tensor& self, int64_t d, const Tensor& index, const Tensor& s
       else
         s[off] = accumulate ? s[off] + from[k] : from[k];
     });
+  });
+}
+
+void scatter_reduce(const Tensor& self, int64_t d, const Tensor& index, const Tensor& src,
+                    ScatterReduce op, bool include_self, const char* name) {
+  TG_DISPATCH_NUMERIC(impl_of(self)->dtype, name, [&] {
+    scalar_t* s = impl_of(self)->data_as<scalar_t>();
+    const scalar_t* from = impl_of(src)->data_as<scalar_t>();
+    std::vector<int64_t> count;
+    if (op == ScatterReduce::Mean) count.assign(static_cast<size_t>(impl_of(self)->numel), 0);
+    if (!include_self) {
+      scalar_t identity = 0;
+      if (op == ScatterReduce::Prod) identity = 1;
+      if (op == ScatterReduce::Amax) identity = std::numeric_limits<scalar_t>::lowest();
+      if (op == ScatterReduce::Amin) identity = std::numeric_limits<scalar_t>::max();
+      if constexpr (std::is_floating_point_v<scalar_t>) {
+        if (op == ScatterReduce::Amax) identity = -std::numeric_limits<scalar_t>::infinity();
+        if (op == ScatterReduce::Amin) identity = std::numeric_limits<scalar_t>::infinity();
+      }
+      for_each_target(index, self.sizes(), d, name,
+                      [&](int64_t, int64_t off) { s[off] = identity; });
+    }
+    for_each_target(index, self.sizes(), d, name, [&](int64_t k, int64_t off) {
+      const scalar_t a = s[off], b = from[k];
+      switch (op) {
+        case ScatterReduce::Sum:
+        case ScatterReduce::Mean:
+          s[off] = a + b;
+          break;
+        case ScatterReduce::Prod:
+          s[off] = a * b;
+          break;
+        case ScatterReduce::Amax:
+          s[off] = nan_max(a, b);
+          break;
+        case ScatterReduce::Amin:
+          s[off] = nan_min(a, b);
+          break;
+      }
+      if (!count.empty()) ++count[off];
+    });
+    if (op != ScatterReduce::Mean) return;
+    for (size_t off = 0; off < count.size(); ++off) {
+      const int64_t n = count[off] + (include_self ? 1 : 0);
+      if (count[off] == 0 || n <= 1) continue;
+      s[off] = mean_of(s[off], n);
+    }
   });
 }
 

@@ -77,6 +77,14 @@ Tensor gather_forward(const Tensor& self, int64_t d, const Tensor& index) {
   return out;
 }
 
+Tensor self_copy_reduced(const Tensor& self, int64_t d, const Tensor& index, const Tensor& src,
+                         kernels::ScatterReduce op, bool include_self) {
+  Tensor out = self.clone().contiguous();
+  kernels::scatter_reduce(at_least_1d(out), d, contiguous_of(at_least_1d(index)),
+                          fit_to_index(src, index), op, include_self, "scatter_reduce");
+  return out;
+}
+
 Tensor scatter_forward(const Tensor& self, int64_t d, const Tensor& index, const Tensor& src,
                        bool accumulate, const char* op) {
   Tensor out = self.clone().contiguous();
@@ -184,6 +192,160 @@ Tensor Tensor::index_add(int64_t d, const Tensor& index, const Tensor& source,
   return out;
 }
 
+namespace {
+
+// The reductions of scatter(reduce=), which PyTorch gives no derivative: its node refuses backward.
+kernels::ScatterReduce scatter_reduce_kind(std::string_view reduce) {
+  TG_CHECK(reduce == "add" || reduce == "multiply",
+           "reduce argument must be either add or multiply.");
+  return reduce == "add" ? kernels::ScatterReduce::Sum : kernels::ScatterReduce::Prod;
+}
+
+Tensor scatter_with_reduce(const Tensor& self, int64_t d, const Tensor& index, const Tensor& src,
+                           kernels::ScatterReduce op, const char* name) {
+  Tensor out = self.clone().contiguous();
+  kernels::scatter_reduce(at_least_1d(out), d, contiguous_of(at_least_1d(index)),
+                          fit_to_index(src, index), op, true, name);
+  return out;
+}
+
+void record_not_implemented(const Tensor& self, const Tensor* src, const Tensor& out) {
+  auto refuse = [] {
+    return [](const tensor_list&, const tensor_list&) -> tensor_list {
+      TG_ERROR("the derivative for 'scatter' is not implemented.");
+    };
+  };
+  if (src && autograd::should_record({&self, src}))
+    autograd::record("NotImplemented", {&self, src}, {&out}, {}, refuse());
+  else if (!src && autograd::should_record({&self}))
+    autograd::record("NotImplemented", {&self}, {&out}, {}, refuse());
+}
+
+}  // namespace
+
+Tensor Tensor::scatter(int64_t d, const Tensor& index, const Tensor& src,
+                       std::string_view reduce) const {
+  TG_CHECK(src.defined(), "scatter(): called with an undefined src");
+  check_index(*this, d, index, &src, "scatter");
+  const kernels::ScatterReduce op = scatter_reduce_kind(reduce);
+  Tensor out = scatter_with_reduce(*this, d, index, src, op, "scatter");
+  record_not_implemented(*this, &src, out);
+  return out;
+}
+
+Tensor Tensor::scatter(int64_t d, const Tensor& index, const Scalar& value,
+                       std::string_view reduce) const {
+  check_index(*this, d, index, nullptr, "scatter");
+  const kernels::ScatterReduce op = scatter_reduce_kind(reduce);
+  Tensor out = scatter_with_reduce(*this, d, index, full(index.sizes(), value, scalar_type()), op,
+                                   "scatter");
+  record_not_implemented(*this, nullptr, out);
+  return out;
+}
+
+Tensor Tensor::scatter_reduce(int64_t d, const Tensor& index, const Tensor& src,
+                              std::string_view reduce, bool include_self) const {
+  TG_CHECK(src.defined(), "scatter_reduce(): called with an undefined src");
+  check_index(*this, d, index, &src, "scatter_reduce");
+  kernels::ScatterReduce op;
+  if (reduce == "sum")
+    op = kernels::ScatterReduce::Sum;
+  else if (reduce == "prod")
+    op = kernels::ScatterReduce::Prod;
+  else if (reduce == "mean")
+    op = kernels::ScatterReduce::Mean;
+  else if (reduce == "amax")
+    op = kernels::ScatterReduce::Amax;
+  else if (reduce == "amin")
+    op = kernels::ScatterReduce::Amin;
+  else
+    TG_ERROR("reduce argument must be either sum, prod, mean, amax or amin.");
+  Tensor out = self_copy_reduced(*this, d, index, src, op, include_self);
+  if (autograd::should_record({this, &src})) {
+    DimVector ss(src.sizes());
+    const std::string how(reduce);
+    // The inputs and the result, for the derivatives of prod, amax and amin (as PyTorch's
+    // scatter_reduce_backward).
+    autograd::record(
+        "ScatterReduceBackward0", {this, &src}, {&out},
+        {autograd::save(*this), autograd::save(src), autograd::save_output(out)},
+        [d, index, ss, op, how, include_self](const tensor_list& g, const tensor_list& saved) {
+          const Tensor &self_v = saved[0], &src_v = saved[1], &out_v = saved[2];
+          const Tensor& grad = g[0];
+          Tensor gs, gsrc;
+          switch (op) {
+            case kernels::ScatterReduce::Sum:
+              gs = grad;
+              gsrc = grad.gather(d, index);
+              break;
+            case kernels::ScatterReduce::Mean: {
+              Tensor n = include_self ? ones_like(grad) : zeros_like(grad);
+              n = n.scatter_add(d, index, ones_like(fit_to_index(src_v, index)));
+              n.masked_fill_(n == 0, 1);
+              gs = grad / n;
+              gsrc = grad.gather(d, index) / n.gather(d, index);
+              break;
+            }
+            case kernels::ScatterReduce::Prod: {
+              Tensor src_i = fit_to_index(src_v, index);
+              Tensor masked_self = self_v.masked_fill(self_v == 0, 1);
+              Tensor masked_self_result =
+                  masked_self.scatter_reduce(d, index, src_i, how, include_self);
+              gs = grad * masked_self_result / masked_self;
+              Tensor src_zero = src_i == 0;
+              Tensor src_zeros = zeros_like(self_v)
+                                     .scatter_add(d, index, src_zero.to(self_v.scalar_type()))
+                                     .gather(d, index);
+              Tensor single_zero = src_zero & (src_zeros == 1);
+              Tensor masked_src_result = self_v.scatter_reduce(
+                  d, index, src_i.masked_fill(single_zero, 1), how, include_self);
+              gsrc = where(single_zero, (grad * masked_src_result).gather(d, index),
+                           (grad * out_v).gather(d, index) / src_i.masked_fill(src_zero, 1));
+              break;
+            }
+            case kernels::ScatterReduce::Amax:
+            case kernels::ScatterReduce::Amin: {
+              Tensor src_i = fit_to_index(src_v, index);
+              Tensor value = out_v.gather(d, index);
+              Tensor self_is = (self_v == out_v).to(self_v.scalar_type());
+              Tensor src_is = (src_i == value).to(self_v.scalar_type());
+              Tensor shared = grad / self_is.scatter_add(d, index, src_is);
+              gs = self_is * shared;
+              gsrc = src_is * shared.gather(d, index);
+              break;
+            }
+          }
+          if (!include_self) gs = gs.scatter(d, index, 0);
+          return tensor_list{gs, pad_to(gsrc, ss)};
+        });
+  }
+  return out;
+}
+
+Tensor& Tensor::scatter_(int64_t d, const Tensor& index, const Tensor& src,
+                         std::string_view reduce) {
+  return inplace(
+      *this, {&src}, scalar_type(), sizes(), "scatter_",
+      [&] { kernels::copy(*this, detach().scatter(d, index, src.detach(), reduce)); },
+      [&](const Tensor& s) { return s.scatter(d, index, src, reduce); });
+}
+Tensor& Tensor::scatter_(int64_t d, const Tensor& index, const Scalar& value,
+                         std::string_view reduce) {
+  return inplace(
+      *this, {}, scalar_type(), sizes(), "scatter_",
+      [&] { kernels::copy(*this, detach().scatter(d, index, value, reduce)); },
+      [&](const Tensor& s) { return s.scatter(d, index, value, reduce); });
+}
+Tensor& Tensor::scatter_reduce_(int64_t d, const Tensor& index, const Tensor& src,
+                                std::string_view reduce, bool include_self) {
+  return inplace(
+      *this, {&src}, scalar_type(), sizes(), "scatter_reduce_",
+      [&] {
+        kernels::copy(*this, detach().scatter_reduce(d, index, src.detach(), reduce, include_self));
+      },
+      [&](const Tensor& s) { return s.scatter_reduce(d, index, src, reduce, include_self); });
+}
+
 Tensor& Tensor::scatter_(int64_t d, const Tensor& index, const Tensor& src) {
   return inplace(
       *this, {&src}, scalar_type(), sizes(), "scatter_",
@@ -219,6 +381,18 @@ Tensor scatter(const Tensor& x, int64_t d, const Tensor& index, const Scalar& va
 }
 Tensor scatter_add(const Tensor& x, int64_t d, const Tensor& index, const Tensor& src) {
   return x.scatter_add(d, index, src);
+}
+Tensor scatter(const Tensor& x, int64_t d, const Tensor& index, const Tensor& src,
+               std::string_view reduce) {
+  return x.scatter(d, index, src, reduce);
+}
+Tensor scatter(const Tensor& x, int64_t d, const Tensor& index, const Scalar& value,
+               std::string_view reduce) {
+  return x.scatter(d, index, value, reduce);
+}
+Tensor scatter_reduce(const Tensor& x, int64_t d, const Tensor& index, const Tensor& src,
+                      std::string_view reduce, bool include_self) {
+  return x.scatter_reduce(d, index, src, reduce, include_self);
 }
 Tensor index_add(const Tensor& x, int64_t d, const Tensor& index, const Tensor& source,
                  const Scalar& alpha) {

@@ -76,8 +76,8 @@ Tensor apply(const std::string& op, const Tensor& x, const json& a) {
   if (op == "repeat") return x.repeat(a["sizes"].get<std::vector<int64_t>>());
   if (op == "tile") return tg::tile(x, a["sizes"].get<std::vector<int64_t>>());
   if (op == "repeat_interleave") {
-    if (a.contains("dim")) return x.repeat_interleave(a["repeats"], a["dim"].get<int64_t>());
-    return tg::repeat_interleave(x, a["repeats"]);
+    if (a.contains("dim")) return x.repeat_interleave(a["repeats"].get<int64_t>(), a["dim"].get<int64_t>());
+    return tg::repeat_interleave(x, a["repeats"].get<int64_t>());
   }
   if (op == "unbind_stack") {
     std::vector<Tensor> parts = tg::unbind(x, a["dim"]);
