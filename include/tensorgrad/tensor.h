@@ -336,6 +336,40 @@ class Tensor {
   Tensor addmm(const Tensor& m1, const Tensor& m2, const Scalar& beta = 1,
                const Scalar& alpha = 1) const;
 
+  // ---- sorting and selection (src/ops/sorting.cpp); NaN orders above every number
+  std::tuple<Tensor, Tensor> sort(int64_t dim = -1, bool descending = false) const;
+  std::tuple<Tensor, Tensor> sort(std::optional<bool> stable, int64_t dim = -1,
+                                  bool descending = false) const;
+  Tensor argsort(int64_t dim = -1, bool descending = false) const;
+  Tensor argsort(bool stable, int64_t dim = -1, bool descending = false) const;
+  Tensor msort() const;
+  std::tuple<Tensor, Tensor> topk(int64_t k, int64_t dim = -1, bool largest = true,
+                                  bool sorted = true) const;
+  std::tuple<Tensor, Tensor> kthvalue(int64_t k, int64_t dim = -1, bool keepdim = false) const;
+  Tensor median() const;
+  std::tuple<Tensor, Tensor> median(int64_t dim, bool keepdim = false) const;
+  Tensor nanmedian() const;
+  std::tuple<Tensor, Tensor> nanmedian(int64_t dim, bool keepdim = false) const;
+  std::tuple<Tensor, Tensor> mode(int64_t dim = -1, bool keepdim = false) const;
+  std::tuple<Tensor, Tensor, Tensor> unique_consecutive(
+      bool return_inverse = false, bool return_counts = false,
+      std::optional<int64_t> dim = std::nullopt) const;
+  // ---- diagonals and products (src/ops/linalg_products.cpp)
+  Tensor diagonal(int64_t offset = 0, int64_t dim1 = 0, int64_t dim2 = 1) const;
+  Tensor diag_embed(int64_t offset = 0, int64_t dim1 = -2, int64_t dim2 = -1) const;
+  Tensor trace() const;
+  Tensor addmv(const Tensor& mat, const Tensor& vec, const Scalar& beta = 1,
+               const Scalar& alpha = 1) const;
+  Tensor addr(const Tensor& vec1, const Tensor& vec2, const Scalar& beta = 1,
+              const Scalar& alpha = 1) const;
+  Tensor baddbmm(const Tensor& batch1, const Tensor& batch2, const Scalar& beta = 1,
+                 const Scalar& alpha = 1) const;
+  Tensor addbmm(const Tensor& batch1, const Tensor& batch2, const Scalar& beta = 1,
+                const Scalar& alpha = 1) const;
+  Tensor kron(const Tensor& other) const;
+  Tensor dist(const Tensor& other, const Scalar& p = 2) const;
+  Tensor cross(const Tensor& other, std::optional<int64_t> dim = std::nullopt) const;
+
   // ---- comparison (bool results, never differentiable)
   Tensor eq(const Tensor& o) const;
   Tensor eq(const Scalar& o) const;
@@ -725,6 +759,65 @@ Tensor masked_scatter(const Tensor& x, const Tensor& mask, const Tensor& source)
 Tensor take(const Tensor& x, const Tensor& index);
 Tensor put(const Tensor& x, const Tensor& index, const Tensor& source, bool accumulate = false);
 // ---- end of libtorch's indexing
+// ---- sorting and selection (src/ops/sorting.cpp)
+std::tuple<Tensor, Tensor> sort(const Tensor& self, int64_t dim = -1, bool descending = false);
+// Sorting is always stable here; `stable` only names the node (SortBackward1), as in PyTorch.
+std::tuple<Tensor, Tensor> sort(const Tensor& self, std::optional<bool> stable, int64_t dim = -1,
+                                bool descending = false);
+Tensor argsort(const Tensor& self, int64_t dim = -1, bool descending = false);
+Tensor argsort(const Tensor& self, bool stable, int64_t dim = -1, bool descending = false);
+Tensor msort(const Tensor& self);
+std::tuple<Tensor, Tensor> topk(const Tensor& self, int64_t k, int64_t dim = -1,
+                                bool largest = true, bool sorted = true);
+// Among equal values, kthvalue, median, nanmedian and mode report the position PyTorch does.
+std::tuple<Tensor, Tensor> kthvalue(const Tensor& self, int64_t k, int64_t dim = -1,
+                                    bool keepdim = false);
+Tensor median(const Tensor& self);
+std::tuple<Tensor, Tensor> median(const Tensor& self, int64_t dim, bool keepdim = false);
+Tensor nanmedian(const Tensor& self);
+std::tuple<Tensor, Tensor> nanmedian(const Tensor& self, int64_t dim, bool keepdim = false);
+std::tuple<Tensor, Tensor> mode(const Tensor& self, int64_t dim = -1, bool keepdim = false);
+// libtorch's unique family: (values, inverse, counts); an output not asked for is empty. The
+// values come out sorted also for sorted = false.
+std::tuple<Tensor, Tensor> _unique(const Tensor& self, bool sorted = true,
+                                   bool return_inverse = false);
+std::tuple<Tensor, Tensor, Tensor> _unique2(const Tensor& self, bool sorted = true,
+                                            bool return_inverse = false,
+                                            bool return_counts = false);
+std::tuple<Tensor, Tensor, Tensor> unique_dim(const Tensor& self, int64_t dim, bool sorted = true,
+                                              bool return_inverse = false,
+                                              bool return_counts = false);
+std::tuple<Tensor, Tensor, Tensor> unique_consecutive(const Tensor& self,
+                                                      bool return_inverse = false,
+                                                      bool return_counts = false,
+                                                      std::optional<int64_t> dim = std::nullopt);
+
+// ---- diagonals and products (src/ops/linalg_products.cpp)
+Tensor diagonal(const Tensor& self, int64_t offset = 0, int64_t dim1 = 0, int64_t dim2 = 1);
+Tensor diag_embed(const Tensor& self, int64_t offset = 0, int64_t dim1 = -2, int64_t dim2 = -1);
+Tensor trace(const Tensor& self);
+// Sums of products over the subscripts an equation names ("ij,jk->ik", "...ii->...i", "bij,bjk"),
+// contracted pairwise, left to right, with bmm.
+Tensor einsum(std::string_view equation, TensorList tensors);
+Tensor tensordot(const Tensor& self, const Tensor& other, IntArrayRef dims_self,
+                 IntArrayRef dims_other);
+Tensor kron(const Tensor& self, const Tensor& other);
+Tensor addmv(const Tensor& self, const Tensor& mat, const Tensor& vec, const Scalar& beta = 1,
+             const Scalar& alpha = 1);
+Tensor addr(const Tensor& self, const Tensor& vec1, const Tensor& vec2, const Scalar& beta = 1,
+            const Scalar& alpha = 1);
+Tensor baddbmm(const Tensor& self, const Tensor& batch1, const Tensor& batch2,
+               const Scalar& beta = 1, const Scalar& alpha = 1);
+Tensor addbmm(const Tensor& self, const Tensor& batch1, const Tensor& batch2,
+              const Scalar& beta = 1, const Scalar& alpha = 1);
+Tensor dist(const Tensor& self, const Tensor& other, const Scalar& p = 2);
+// compute_mode: nullopt or 0 uses matrix products for p = 2 when either side has more than 25
+// rows, 1 always does, 2 never does (PyTorch's modes).
+Tensor cdist(const Tensor& x1, const Tensor& x2, double p = 2,
+             std::optional<int64_t> compute_mode = std::nullopt);
+// Without dim: the first dim of size 3 (PyTorch 1.13's deprecated default).
+Tensor cross(const Tensor& self, const Tensor& other, std::optional<int64_t> dim = std::nullopt);
+Tensor linalg_cross(const Tensor& self, const Tensor& other, int64_t dim = -1);
 
 // ---- threads and devices
 // One thread count for tensorgrad's own parallel loops and the BLAS's (default: the physical
