@@ -10,3 +10,4 @@
 #include "tensorgrad/nn/modules.h"
 #include "tensorgrad/nn/options.h"
 #include "tensorgrad/nn/utils.h"
+#include "tensorgrad/nn/conv.h"

@@ -1,0 +1,4 @@
+// <torch/nn/functional/fold.h>: torch::nn::functional::fold and unfold.
+#pragma once
+
+#include <torch/types.h>

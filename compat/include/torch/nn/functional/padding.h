@@ -1,0 +1,4 @@
+// <torch/nn/functional/padding.h>: torch::nn::functional::pad.
+#pragma once
+
+#include <torch/types.h>

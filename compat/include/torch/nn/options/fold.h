@@ -1,0 +1,4 @@
+// <torch/nn/options/fold.h>: FoldOptions and UnfoldOptions.
+#pragma once
+
+#include <torch/types.h>

@@ -1,0 +1,4 @@
+// <torch/nn/options/padding.h>: PadFuncOptions.
+#pragma once
+
+#include <torch/types.h>
