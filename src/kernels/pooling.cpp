@@ -57,11 +57,11 @@ void max_pool_forward(const Tensor& out, const Tensor& indices, const Tensor& in
                 for (int64_t h = h0; h < h1; h += g.dilation[1]) {
                   const int64_t row = (d * g.in[1] + h) * g.in[2];
                   for (int64_t w = w0; w < w1; w += g.dilation[2]) {
+                    // Selects rather than branches: which element wins is data-dependent.
                     const scalar_t v = x[row + w];
-                    if (v > m || std::isnan(v)) {
-                      m = v;
-                      best = row + w;
-                    }
+                    const bool take = (v > m) | (v != v);
+                    m = take ? v : m;
+                    best = take ? row + w : best;
                   }
                 }
               }
