@@ -8,6 +8,8 @@
 #include "tensorgrad/nn/loss.h"
 #include "tensorgrad/nn/module.h"
 #include "tensorgrad/nn/modules.h"
+#include "tensorgrad/nn/normalization.h"
 #include "tensorgrad/nn/options.h"
+#include "tensorgrad/nn/pooling.h"
 #include "tensorgrad/nn/utils.h"
 #include "tensorgrad/nn/conv.h"
