@@ -10,3 +10,6 @@
 #include "tensorgrad/nn/modules.h"
 #include "tensorgrad/nn/options.h"
 #include "tensorgrad/nn/utils.h"
+#include "tensorgrad/nn/embedding.h"
+#include "tensorgrad/nn/vision.h"
+#include "tensorgrad/nn/dropout.h"
