@@ -203,6 +203,43 @@ def interpolate_cases():
     return cases
 
 
+def grid_sample_cases():
+    cases = []
+    for dtype in (torch.float32, torch.float64):
+        for mode in ("bilinear", "nearest"):
+            for padding in ("zeros", "border", "reflection"):
+                for align in (False, True):
+                    shape = (2, 2, 4, 5) if align else (1, 3, 5, 3)
+                    x0 = randn(shape, dtype)
+                    g0 = (torch.rand((shape[0], 3, 4, 2), generator=GEN, dtype=torch.float64)
+                          * 2.8 - 1.4)
+                    # Keep nearest's points away from ties, where rounding is discontinuous.
+                    g0 = (torch.round(g0 * 1024) / 1024 + 1 / 4096).to(dtype)
+                    x = x0.clone().requires_grad_(True)
+                    g = g0.clone().requires_grad_(True)
+                    out = F.grid_sample(x, g, mode=mode, padding_mode=padding,
+                                        align_corners=align)
+                    up, (gx, gg) = grads(out, [x, g])
+                    cases.append({"mode": mode, "padding_mode": padding, "align_corners": align,
+                                  "input": encode(x0), "grid": encode(g0), "output": encode(out),
+                                  "grad": encode(up), "grad_input": encode(gx),
+                                  "grad_grid": encode(gg)})
+    return cases
+
+
+def affine_grid_cases():
+    cases = []
+    for dtype in (torch.float32, torch.float64):
+        for size, align in [((2, 3, 4, 5), False), ((1, 1, 3, 3), True), ((2, 2, 1, 4), False)]:
+            t0 = randn((size[0], 2, 3), dtype)
+            t = t0.clone().requires_grad_(True)
+            out = F.affine_grid(t, size, align_corners=align)
+            up, (gt,) = grads(out, [t])
+            cases.append({"size": list(size), "align_corners": align, "theta": encode(t0),
+                          "output": encode(out), "grad": encode(up), "grad_theta": encode(gt)})
+    return cases
+
+
 def dropout_cases():
     cases = []
     for fn, shape, p, seed in [
@@ -260,6 +297,8 @@ def main():
         "pixel_shuffle": pixel_shuffle_cases(),
         "interpolate": interpolate_cases(),
         "dropout": dropout_cases(),
+        "grid_sample": grid_sample_cases(),
+        "affine_grid": affine_grid_cases(),
         "repr": reprs(),
     }
     os.makedirs(os.path.dirname(OUT), exist_ok=True)

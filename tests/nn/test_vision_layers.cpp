@@ -295,3 +295,77 @@ TEST(Interpolate, Errors) {
             "Input and output sizes should be greater than 0, but got input (H: 4, W: 4) output "
             "(H: 0, W: 3)");
 }
+
+TEST(GridSample, MatchesPyTorch) {
+  const json& cases = section("grid_sample");
+  ASSERT_GE(cases.size(), 24u);
+  for (const auto& c : cases) {
+    const std::string mode = c["mode"], pad = c["padding_mode"];
+    SCOPED_TRACE(mode + " " + pad + " " + c["align_corners"].dump() + " " +
+                 c["input"]["dtype"].get<std::string>());
+    F::GridSampleFuncOptions o;
+    if (mode == "nearest") o.mode(tg::kNearest);
+    if (pad == "border") o.padding_mode(tg::kBorder);
+    if (pad == "reflection") o.padding_mode(tg::kReflection);
+    o.align_corners(c["align_corners"].get<bool>());
+    Tensor x = from(c["input"]).set_requires_grad(true);
+    Tensor g = from(c["grid"]).set_requires_grad(true);
+    Tensor out = F::grid_sample(x, g, o);
+    EXPECT_TRUE(close(out, c["output"]));
+    out.backward(from(c["grad"]));
+    EXPECT_TRUE(close(x.grad(), c["grad_input"]));
+    EXPECT_TRUE(close(g.grad(), c["grad_grid"], -1, 1e-5));
+  }
+}
+
+TEST(GridSample, AffineGridMatchesPyTorch) {
+  const json& cases = section("affine_grid");
+  ASSERT_GE(cases.size(), 6u);
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c["size"].dump());
+    Tensor t = from(c["theta"]).set_requires_grad(true);
+    Tensor out =
+        F::affine_grid(t, c["size"].get<std::vector<int64_t>>(), c["align_corners"].get<bool>());
+    EXPECT_TRUE(close(out, c["output"]));
+    out.backward(from(c["grad"]));
+    EXPECT_TRUE(close(t.grad(), c["grad_theta"]));
+  }
+}
+
+TEST(GridSample, Gradcheck) {
+  tgtest::Rng rng(31);
+  Tensor x = tgtest::uniform({1, 2, 3, 4}, -1, 1, rng).set_requires_grad(true);
+  // Points away from pixel centres and borders, where the bilinear weights have kinks.
+  Tensor g = (tgtest::uniform({1, 2, 3, 2}, -0.9, 0.9, rng) * 1.0).set_requires_grad(true);
+  for (bool align : {false, true}) {
+    auto fn = [&](const std::vector<Tensor>& in) {
+      return F::grid_sample(
+          in[0], in[1], F::GridSampleFuncOptions().padding_mode(tg::kBorder).align_corners(align));
+    };
+    EXPECT_TRUE(tgtest::gradcheck(fn, {x, g}));
+  }
+  Tensor theta = tgtest::uniform({2, 2, 3}, -1, 1, rng).set_requires_grad(true);
+  EXPECT_TRUE(tgtest::gradcheck(
+      [](const std::vector<Tensor>& in) {
+        return F::affine_grid(in[0], {2, 1, 3, 4}, false);
+      },
+      {theta}));
+}
+
+TEST(GridSample, Errors) {
+  EXPECT_EQ(error_of([] {
+              F::grid_sample(tg::zeros({1, 1, 2, 2}), tg::zeros({1, 2, 2}));
+            }),
+            "grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, "
+            "but got input with sizes [1, 1, 2, 2] and grid with sizes [1, 2, 2]");
+  EXPECT_EQ(error_of([] {
+              F::grid_sample(tg::zeros({1, 1, 2, 2}), tg::zeros({2, 2, 2, 2}));
+            }),
+            "grid_sampler(): expected grid and input to have same batch size, but got input with "
+            "sizes [1, 1, 2, 2] and grid with sizes [2, 2, 2, 2]");
+  EXPECT_EQ(error_of([] {
+              F::grid_sample(tg::zeros({1, 1, 2, 2}), tg::zeros({1, 2, 2, 3}));
+            }),
+            "grid_sampler(): expected grid to have size 2 in last dimension, but got grid with "
+            "sizes [1, 2, 2, 3]");
+}

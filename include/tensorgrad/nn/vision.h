@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "tensorgrad/arg.h"
@@ -80,6 +81,24 @@ struct InterpolateFuncOptions {
 // as torch.nn.functional.interpolate does, with the node PyTorch records
 // (UpsampleBilinear2DBackward1, AdaptiveAvgPool2DBackward0, ...).
 Tensor interpolate(const Tensor& input, const InterpolateFuncOptions& options = {});
+
+struct GridSampleFuncOptions {
+  typedef std::variant<enumtype::kBilinear, enumtype::kNearest> mode_t;
+  typedef std::variant<enumtype::kZeros, enumtype::kBorder, enumtype::kReflection> padding_mode_t;
+  TG_ARG(mode_t, mode) = kBilinear;
+  TG_ARG(padding_mode_t, padding_mode) = kZeros;
+  // Unset means false.
+  TG_ARG(std::optional<bool>, align_corners) = std::nullopt;
+};
+
+// Samples input (N, C, H, W) at grid (N, H_out, W_out, 2) of (x, y) in [-1, 1], as
+// torch.nn.functional.grid_sample does; differentiable in input and grid.
+Tensor grid_sample(const Tensor& input, const Tensor& grid,
+                   const GridSampleFuncOptions& options = {});
+// The sampling grid (N, H, W, 2) of the affine maps theta (N, 2, 3) for an output of size
+// (N, C, H, W); differentiable in theta.
+Tensor affine_grid(const Tensor& theta, const std::vector<int64_t>& size,
+                   bool align_corners = false);
 
 using PixelShuffleFuncOptions = PixelShuffleOptions;
 using PixelUnshuffleFuncOptions = PixelUnshuffleOptions;
