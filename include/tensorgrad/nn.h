@@ -13,3 +13,6 @@
 #include "tensorgrad/nn/pooling.h"
 #include "tensorgrad/nn/utils.h"
 #include "tensorgrad/nn/conv.h"
+#include "tensorgrad/nn/embedding.h"
+#include "tensorgrad/nn/vision.h"
+#include "tensorgrad/nn/dropout.h"

@@ -1,0 +1,4 @@
+// <torch/nn/modules/upsampling.h>: torch::nn::Upsample.
+#pragma once
+
+#include <torch/types.h>
