@@ -370,6 +370,25 @@ TEST(LoadStateDict, ReportsMissingUnexpectedAndMisShapedKeysAsPyTorch) {
   EXPECT_TRUE(net->layers->parameters()[0].equal(before + 1));
 }
 
+TEST(LoadStateDict, FromAFileIntoTheWrongModule) {
+  tg::nn::Linear linear(4, 8);
+  const Tensor before = linear->weight.clone();
+  try {
+    tg::load(linear, fixture("torch_mlp_state.pt"));
+    FAIL() << "no error";
+  } catch (const tg::Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("torch_mlp_state.pt"), std::string::npos) << m;
+    EXPECT_NE(m.find("Error(s) in loading state_dict for Linear:\n\tMissing key(s) in state_dict: "
+                     "\"weight\", \"bias\". \n\tUnexpected key(s) in state_dict: \"scale\""),
+              std::string::npos)
+        << m;
+  }
+  EXPECT_TRUE(linear->weight.equal(before));
+  // Not strict: nothing matches, nothing is loaded, and that is not an error.
+  EXPECT_NO_THROW(tg::load(linear, fixture("torch_mlp_state.pt"), false));
+}
+
 TEST(LoadStateDict, ConvertsTheDtypeAsPyTorch) {
   MLP net;
   auto state = net->state_dict();
