@@ -69,6 +69,10 @@ def main():
     write("deep_nesting.pt", [("data.pkl", b"\x80\x02" + b"]" * 10000 + b"a" * 9999 + b"."),
                               version])
     write("self_containing_list.pt", [("data.pkl", b"\x80\x02]q\x00h\x00a."), version])
+    # One memoized state dict given to two TorchScript objects (repeated, quadratic work).
+    obj = b"c__torch__\nModule\n)\x81"
+    write("shared_object_state.pt",
+          [("data.pkl", b"\x80\x02(" + obj + b"}q\x00b" + obj + b"h\x00bl."), version])
     # A string that claims 2^60 bytes.
     write("huge_string.pt", [("data.pkl", b"\x80\x04\x8d" + struct.pack("<Q", 2 ** 60) + b"x."),
                              version])

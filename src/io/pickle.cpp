@@ -480,7 +480,10 @@ void Unpickler::build() {
     return;
   }
   if (state.kind == Item::Value && state.v.isGenericDict()) {
-    sealed_.insert(state.v.containerId());
+    // Its items are copied into the object: a state used once keeps the copying linear in the
+    // file (libtorch writes a fresh dict for every object).
+    if (!sealed_.insert(state.v.containerId()).second)
+      fail("the state of an object is used twice, or is inside another container");
     for (const auto& kv : state.v.toGenericDict()) {
       Item k, v;
       k.v = kv.first;

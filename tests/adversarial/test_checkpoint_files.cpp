@@ -60,6 +60,7 @@ TEST(HostileCheckpoints, NestingCyclesAndLengthsAreBounded) {
   EXPECT_LOAD_ERROR("deep_nesting.pt", "nested more than 256 deep");
   EXPECT_LOAD_ERROR("self_containing_list.pt", "cannot contain itself");
   EXPECT_LOAD_ERROR("huge_string.pt", "truncated");
+  EXPECT_LOAD_ERROR("shared_object_state.pt", "the state of an object is used twice");
 }
 
 TEST(HostileCheckpoints, TruncatedArchive) {
