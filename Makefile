@@ -14,6 +14,7 @@ CMAKE_FLAGS ?=
 # Debian packages the build, the tests and the tutorial need.
 DEBS := cmake ninja-build g++ pkg-config libopenblas-dev libsleef-dev libgtest-dev \
         nlohmann-json3-dev zlib1g-dev libgraphviz-dev graphviz libcli11-dev libplplot-dev plplot-driver-cairo
+DEBS += libzip-dev
 # Only for `make test-clang` and `make fuzz` (clang 14, its sanitizer and libFuzzer runtimes).
 CLANG_DEBS := clang-14 libclang-rt-14-dev
 # Only for `make bench` (libtorch-dev too, if the comparison with libtorch is wanted).

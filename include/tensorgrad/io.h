@@ -29,7 +29,8 @@ namespace tg {
 void save(const OrderedDict<std::string, Tensor>& tensors, const std::filesystem::path& path);
 void save(const std::map<std::string, Tensor>& tensors, const std::filesystem::path& path);
 
-// Writes the module's parameters, then its buffers, with their dotted names.
+// Writes the module's parameters, then its buffers, with their dotted names. A path ending in
+// ".pt" or ".pth" gets PyTorch's format instead (a state_dict; see tensorgrad/serialize.h).
 void save(const nn::Module& module, const std::filesystem::path& path);
 
 template <typename M, typename = std::enable_if_t<std::is_base_of_v<nn::Module, M>>>
@@ -53,7 +54,9 @@ OrderedDict<std::string, Tensor> load(const std::filesystem::path& path);
 // checks, errors naming "safetensors buffer". The bytes are copied; the buffer may go afterwards.
 OrderedDict<std::string, Tensor> load_from_buffer(const void* data, size_t size);
 
-// Copies the file's tensors into the module's existing parameters and buffers (without recording
+// A PyTorch or libtorch file (a zip archive, recognised by its content) is loaded through
+// Module::load_state_dict (see tensorgrad/serialize.h). A safetensors file:
+// copies the file's tensors into the module's existing parameters and buffers (without recording
 // autograd history), matching them by name. The dtype and shape of each must match exactly. With
 // strict (the default), a module tensor missing from the file and a file tensor that the module
 // does not have are errors; without it they are skipped. On any error the module is unchanged.

@@ -1,9 +1,12 @@
 // tg::IValue: one value of a small set of types (none, a tensor, a double, an int64, a bool, a
 // string, or a list of tensors, doubles, int64s or bools), as libtorch's c10::IValue holds them.
 // Custom autograd functions keep their non-tensor arguments in a map of these (saved_data).
+// Checkpoints (tensorgrad/serialize.h) also use the generic containers: a list or a tuple of
+// IValues, and a dict with IValue keys in insertion order (Python's dict and OrderedDict).
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -29,8 +32,14 @@ class IValue {
     TensorList,
     DoubleList,
     IntList,
-    BoolList
+    BoolList,
+    GenericList,
+    Tuple,
+    GenericDict
   };
+  using List = std::vector<IValue>;
+  // Key-value pairs in insertion order; keys are unique (the makers of dicts check it).
+  using Dict = std::vector<std::pair<IValue, IValue>>;
 
   IValue() = default;
   // Implicit, as in libtorch: `ctx->saved_data["n"] = n;`.
@@ -49,6 +58,12 @@ class IValue {
   IValue(std::vector<bool> l) : v_(std::move(l)) {}                        // NOLINT
   IValue(const Scalar& s);                                                 // NOLINT
 
+  // Containers: named makers rather than constructors, so that a braced list of numbers still
+  // means a DoubleList or an IntList.
+  static IValue list(List items);
+  static IValue tuple(List items);
+  static IValue dict(Dict items);
+
   Tag tag() const { return static_cast<Tag>(v_.index()); }
   // The type's name as libtorch spells it in messages: "Double", "TensorList", ...
   std::string tagKind() const;
@@ -63,7 +78,10 @@ class IValue {
   bool isDoubleList() const { return tag() == Tag::DoubleList; }
   bool isIntList() const { return tag() == Tag::IntList; }
   bool isBoolList() const { return tag() == Tag::BoolList; }
-  bool isList() const { return tag() >= Tag::TensorList; }
+  bool isList() const { return tag() >= Tag::TensorList && tag() <= Tag::GenericList; }
+  bool isGenericList() const { return tag() == Tag::GenericList; }
+  bool isTuple() const { return tag() == Tag::Tuple; }
+  bool isGenericDict() const { return tag() == Tag::GenericDict; }
   bool isScalar() const { return isDouble() || isInt() || isBool(); }
 
   // Each throws a tg::Error naming the expected and the held type on a mismatch.
@@ -85,6 +103,17 @@ class IValue {
   std::vector<int64_t> toIntVector() const { return toIntList(); }
   const std::vector<bool>& toBoolList() const { return get<std::vector<bool>>(Tag::BoolList); }
   Scalar toScalar() const;
+  // The elements of a GenericList (toList) or a Tuple (toTupleRef), the pairs of a GenericDict.
+  const List& toList() const { return *get<std::shared_ptr<List>>(Tag::GenericList); }
+  const List& toTupleRef() const { return *get<std::shared_ptr<const List>>(Tag::Tuple); }
+  const Dict& toGenericDict() const { return *get<std::shared_ptr<Dict>>(Tag::GenericDict); }
+  // The value under a string key of a GenericDict, or null.
+  const IValue* find(const std::string& key) const;
+  // Mutable access to a list or dict that this IValue shares with its copies (for builders).
+  List& mutableList() { return *get<std::shared_ptr<List>>(Tag::GenericList); }
+  Dict& mutableDict() { return *get<std::shared_ptr<Dict>>(Tag::GenericDict); }
+  // The address of the container a list, tuple or dict shares with its copies; null otherwise.
+  const void* containerId() const;
 
  private:
   template <typename T>
@@ -100,7 +129,8 @@ class IValue {
   [[noreturn]] void throw_type_mismatch(Tag want) const;
 
   std::variant<std::monostate, Tensor, double, int64_t, bool, std::string, std::vector<Tensor>,
-               std::vector<double>, std::vector<int64_t>, std::vector<bool>>
+               std::vector<double>, std::vector<int64_t>, std::vector<bool>, std::shared_ptr<List>,
+               std::shared_ptr<const List>, std::shared_ptr<Dict>>
       v_;
 };
 

@@ -14,4 +14,5 @@
 #include "tensorgrad/nn.h"
 #include "tensorgrad/optim.h"
 #include "tensorgrad/io.h"
+#include "tensorgrad/serialize.h"
 #include "tensorgrad/data.h"

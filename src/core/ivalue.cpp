@@ -28,6 +28,12 @@ const char* tag_name(IValue::Tag t) {
       return "IntList";
     case IValue::Tag::BoolList:
       return "BoolList";
+    case IValue::Tag::GenericList:
+      return "GenericList";
+    case IValue::Tag::Tuple:
+      return "Tuple";
+    case IValue::Tag::GenericDict:
+      return "GenericDict";
   }
   return "Unknown";
 }
@@ -50,6 +56,43 @@ IValue::IValue(const Scalar& s) {
       break;
     default:
       v_ = s.to<double>();
+  }
+}
+
+IValue IValue::list(List items) {
+  IValue v;
+  v.v_ = std::make_shared<List>(std::move(items));
+  return v;
+}
+
+IValue IValue::tuple(List items) {
+  IValue v;
+  v.v_ = std::shared_ptr<const List>(std::make_shared<List>(std::move(items)));
+  return v;
+}
+
+IValue IValue::dict(Dict items) {
+  IValue v;
+  v.v_ = std::make_shared<Dict>(std::move(items));
+  return v;
+}
+
+const IValue* IValue::find(const std::string& key) const {
+  for (const auto& kv : toGenericDict())
+    if (kv.first.isString() && kv.first.toStringRef() == key) return &kv.second;
+  return nullptr;
+}
+
+const void* IValue::containerId() const {
+  switch (tag()) {
+    case Tag::GenericList:
+      return std::get<std::shared_ptr<List>>(v_).get();
+    case Tag::Tuple:
+      return std::get<std::shared_ptr<const List>>(v_).get();
+    case Tag::GenericDict:
+      return std::get<std::shared_ptr<Dict>>(v_).get();
+    default:
+      return nullptr;
   }
 }
 
@@ -102,6 +145,23 @@ std::ostream& operator<<(std::ostream& os, const IValue& v) {
       os << "[";
       for (size_t i = 0; i < l.size(); ++i) os << (i ? ", " : "") << (l[i] ? "True" : "False");
       return os << "]";
+    }
+    case IValue::Tag::GenericList:
+    case IValue::Tag::Tuple: {
+      const bool tuple = v.isTuple();
+      const auto& l = tuple ? v.toTupleRef() : v.toList();
+      os << (tuple ? "(" : "[");
+      for (size_t i = 0; i < l.size(); ++i) os << (i ? ", " : "") << l[i];
+      return os << (tuple && l.size() == 1 ? ",)" : tuple ? ")" : "]");
+    }
+    case IValue::Tag::GenericDict: {
+      os << "{";
+      bool first = true;
+      for (const auto& kv : v.toGenericDict()) {
+        os << (first ? "" : ", ") << kv.first << ": " << kv.second;
+        first = false;
+      }
+      return os << "}";
     }
   }
   return os;

@@ -25,6 +25,7 @@
 #include "core/checked.h"
 #include "tensorgrad/autograd.h"
 #include "tensorgrad/io.h"
+#include "tensorgrad/serialize.h"
 
 namespace tg {
 namespace {
@@ -506,7 +507,11 @@ void save(const std::map<std::string, Tensor>& tensors, const fs::path& path) {
   write_file({tensors.begin(), tensors.end()}, path);
 }
 
-void save(const nn::Module& module, const fs::path& path) { save(module_state(module), path); }
+void save(const nn::Module& module, const fs::path& path) {
+  const std::string ext = path.extension().string();
+  if (ext == ".pt" || ext == ".pth") return detail::save_module_torch(module, path);
+  save(module_state(module), path);
+}
 
 OrderedDict<std::string, Tensor> load(const fs::path& path) {
   FileSource src(path);
@@ -519,6 +524,14 @@ OrderedDict<std::string, Tensor> load_from_buffer(const void* data, size_t size)
 }
 
 void load(nn::Module& module, const fs::path& path, bool strict) {
+  {
+    // PyTorch's and libtorch's files are zip archives; safetensors files start with a length.
+    std::ifstream in(path, std::ios::binary);
+    char magic[4] = {};
+    in.read(magic, 4);
+    if (in.gcount() == 4 && std::memcmp(magic, "PK\x03\x04", 4) == 0)
+      return detail::load_module_any(module, path, strict);
+  }
   FileSource src(path);
   const Header h = read_header(src);
   OrderedDict<std::string, Tensor> targets = module_state(module);

@@ -76,6 +76,22 @@ class Module : public std::enable_shared_from_this<Module> {
   virtual std::string extra_repr() const { return ""; }
   bool is_serializable() const { return true; }
 
+  // Parameters and buffers by dotted name, each module's own before its children's, as Python's
+  // state_dict() orders them. The tensors are the module's own (not copies).
+  OrderedDict<std::string, Tensor> state_dict() const;
+  struct IncompatibleKeys {
+    std::vector<std::string> missing_keys;
+    std::vector<std::string> unexpected_keys;
+  };
+  // Copies tensors into the parameters and buffers of the same names, without autograd history
+  // and converting the dtype, as Python's load_state_dict. A shape mismatch is always an error;
+  // with strict, keys missing from state_dict and keys the module does not have are errors too.
+  // The error lists every problem in PyTorch's words ("Error(s) in loading state_dict for
+  // Linear:\n\tMissing key(s) in state_dict: ..."); on error nothing is changed. Without strict,
+  // the keys that did not match are returned.
+  IncompatibleKeys load_state_dict(const OrderedDict<std::string, Tensor>& state_dict,
+                                   bool strict = true);
+
  protected:
   // This module's own parameter `name`, or null (for containers that index their parameters).
   Tensor* find_parameter(const std::string& name) { return parameters_.find(name); }

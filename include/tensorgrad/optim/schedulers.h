@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "tensorgrad/ivalue.h"
 #include "tensorgrad/optim/optimizer.h"
 
 namespace tg::optim {
@@ -23,6 +24,12 @@ class LRScheduler {
 
   // The rates of the param groups as last set by this scheduler (Python's get_last_lr()).
   const std::vector<double>& get_last_lr() const { return last_lr_; }
+
+  // The schedule's position, with Python's keys: {"last_epoch", "_step_count", "_last_lr"}.
+  // Saved with the optimizer (whose groups hold the current rates), it resumes the schedule
+  // exactly; load_state_dict takes it from here or from Python's scheduler.state_dict().
+  IValue state_dict() const;
+  void load_state_dict(const IValue& state);
 
  protected:
   // The rates for the epoch step_count_ (already advanced), one per param group.
