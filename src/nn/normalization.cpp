@@ -178,14 +178,18 @@ std::tuple<Tensor, Tensor, Tensor> native_batch_norm(const Tensor& input, const 
   Tensor save_mean = training ? from_doubles(mean, {c}, dt) : make_empty({0}, dt);
   Tensor save_invstd = training ? from_doubles(invstd, {c}, dt) : make_empty({0}, dt);
   if (autograd::should_record({&input, &weight, &bias})) {
-    autograd::record("NativeBatchNormBackward0", {&input, &weight, &bias}, {&out},
-                     {save(input), save(weight), save(running_mean), save(running_var),
-                      save(save_mean), save(save_invstd)},
-                     [training, eps](const tensor_list& g, const tensor_list& s) {
-                       auto [gx, gw, gb] = native_batch_norm_backward(g[0], s[0], s[1], s[2], s[3],
-                                                                      s[4], s[5], training, eps);
-                       return tensor_list{gx, gw, gb};
-                     });
+    // In training the backward uses the batch statistics only; the running ones are not saved,
+    // since the next forward updates them in place and would fail this graph's version check.
+    const Tensor rmean = training ? Tensor() : running_mean;
+    const Tensor rvar = training ? Tensor() : running_var;
+    autograd::record(
+        "NativeBatchNormBackward0", {&input, &weight, &bias}, {&out},
+        {save(input), save(weight), save(rmean), save(rvar), save(save_mean), save(save_invstd)},
+        [training, eps](const tensor_list& g, const tensor_list& s) {
+          auto [gx, gw, gb] =
+              native_batch_norm_backward(g[0], s[0], s[1], s[2], s[3], s[4], s[5], training, eps);
+          return tensor_list{gx, gw, gb};
+        });
   }
   return {out, save_mean, save_invstd};
 }
@@ -241,12 +245,13 @@ std::tuple<Tensor, Tensor, Tensor> native_batch_norm_backward(
       outs.push_back(gw);
       outs.push_back(gb);
     }
-    autograd::record(
-        "NativeBatchNormBackwardBackward0", {&grad_out, &input, &weight}, outs,
-        {save(grad_out), save(input), save(weight), save(running_mean), save(running_var)},
-        [train, eps](const tensor_list& g, const tensor_list& s) {
-          return batch_norm_double_backward(g, s[0], s[1], s[2], s[3], s[4], train, eps);
-        });
+    autograd::record("NativeBatchNormBackwardBackward0", {&grad_out, &input, &weight}, outs,
+                     {save(grad_out), save(input), save(weight),
+                      save(train ? Tensor() : running_mean), save(train ? Tensor() : running_var)},
+                     [train, eps](const tensor_list& g, const tensor_list& s) {
+                       return batch_norm_double_backward(g, s[0], s[1], s[2], s[3], s[4], train,
+                                                         eps);
+                     });
     gx = outs[0];
     if (gw.defined()) {
       gw = outs[1];

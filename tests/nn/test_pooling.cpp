@@ -350,7 +350,9 @@ TEST(Pooling, Errors) {
             }),
             "adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch "
             "dimensions, but input has sizes [2, 3, 1, 0] with dimension 3 being empty");
-  auto [p, i] = tg::max_pool2d_with_indices(x, 2);
+  // Plain variables, not a structured binding: clang 14 cannot capture bindings in lambdas.
+  const auto pooled = tg::max_pool2d_with_indices(x, 2);
+  const tg::Tensor p = std::get<0>(pooled), i = std::get<1>(pooled);
   tg::Tensor bad = i.clone();
   bad.fill_(100);
   EXPECT_EQ(error_of([&] {
