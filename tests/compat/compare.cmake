@@ -14,7 +14,7 @@ foreach(side tg torch)
   endif()
 endforeach()
 execute_process(COMMAND ${COMPARE} ${WORK_DIR}/compat_${NAME}_tg.txt ${WORK_DIR}/compat_${NAME}_torch.txt
-                RESULT_VARIABLE rc)
+                        ${TOLERANCE} RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "tensorgrad and libtorch disagree (outputs: ${WORK_DIR}/compat_${NAME}_*.txt)")
 endif()

@@ -1,8 +1,9 @@
 // Compares two outputs of the compat demo line by line: the words must be identical and the
-// numbers equal to within a relative tolerance of 1e-5 (last-bit differences between two
-// implementations of exp or tanh are expected; anything larger is a bug). Prints every mismatch.
+// numbers equal to within a relative tolerance, 1e-5 unless a third argument gives another
+// (last-bit differences between two implementations of exp or tanh are expected; anything larger
+// is a bug). Prints every mismatch.
 //
-//   compat_compare tensorgrad.txt libtorch.txt
+//   compat_compare tensorgrad.txt libtorch.txt [relative-tolerance]
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -27,21 +28,24 @@ bool as_number(const std::string& s, double& v) {
   return end != s.c_str() && *end == '\0';
 }
 
+double tolerance = 1e-5;
+
 bool same(const std::string& a, const std::string& b) {
   if (a == b) return true;
   double x, y;
   if (!as_number(a, x) || !as_number(b, y)) return false;
   if (std::isnan(x) || std::isnan(y)) return std::isnan(x) && std::isnan(y);
-  return std::fabs(x - y) <= 1e-5 * std::fmax(1.0, std::fmax(std::fabs(x), std::fabs(y)));
+  return std::fabs(x - y) <= tolerance * std::fmax(1.0, std::fmax(std::fabs(x), std::fabs(y)));
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::cerr << "usage: compat_compare A B\n";
+  if (argc != 3 && argc != 4) {
+    std::cerr << "usage: compat_compare A B [relative-tolerance]\n";
     return 2;
   }
+  if (argc == 4) tolerance = std::strtod(argv[3], nullptr);
   std::ifstream fa(argv[1]), fb(argv[2]);
   if (!fa || !fb) {
     std::cerr << "compat_compare: cannot read " << (fa ? argv[2] : argv[1]) << '\n';

@@ -55,3 +55,24 @@ inline const bool libtorch_dialect_selected = (::tg::set_dialect(::tg::Dialect::
 #define TORCH_MODULE(Name) TORCH_MODULE_IMPL(Name, Name##Impl)
 // TORCH_ARG(T, name): an option with a chained setter and a getter.
 #define TORCH_ARG(T, name) TG_ARG(T, name)
+
+namespace torch {
+
+// ATen's spellings of three functional forms, which libtorch programs call as torch::dropout,
+// torch::nll_loss and torch::binary_cross_entropy (positional arguments in ATen's order).
+inline Tensor dropout(const Tensor& input, double p, bool train) {
+  return nn::functional::dropout(input, nn::functional::DropoutFuncOptions(p).training(train));
+}
+inline Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight = {},
+                       Reduction reduction = kMean, int64_t ignore_index = -100) {
+  return nn::functional::nll_loss(
+      input, target,
+      nn::functional::NLLLossFuncOptions(reduction).weight(weight).ignore_index(ignore_index));
+}
+inline Tensor binary_cross_entropy(const Tensor& input, const Tensor& target,
+                                   const Tensor& weight = {}, Reduction reduction = kMean) {
+  return nn::functional::binary_cross_entropy(
+      input, target, nn::functional::BinaryCrossEntropyFuncOptions(reduction).weight(weight));
+}
+
+}  // namespace torch
