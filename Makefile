@@ -23,7 +23,7 @@ BENCH_DEBS := libbenchmark-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps configure build tutorial test test-sanitize test-tsan test-clang fuzz bench clean \
-        data-fashion-mnist data-mnist-digits mnist-example
+        data-fashion-mnist data-mnist-digits mnist-example mnist
 
 all: build
 
@@ -135,6 +135,12 @@ mnist-example: data-fashion-mnist data-mnist-digits configure
 	@cmake --build $(BUILD) -j $(JOBS) --target mnist_mlp
 	@$(BUILD)/examples/mnist_mlp $(FASHION_MNIST) 1 2
 	@$(BUILD)/examples/mnist_mlp $(MNIST_DIGITS) 3 2
+
+# A LeNet-style convnet on the real handwritten digits (examples/mnist): accuracy per epoch, the
+# loss and accuracy curves and a grid of test digits with the network's answers in build/mnist.
+mnist: data-mnist-digits configure
+	@cmake --build $(BUILD) -j $(JOBS) --target mnist
+	@$(BUILD)/examples/mnist --data $(MNIST_DIGITS) --out $(BUILD)/mnist
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) $(TSAN_BUILD) $(CLANG_BUILD) $(FUZZ_BUILD)
