@@ -1,9 +1,7 @@
 // ProcessGroupMPI: every MPI call of a group runs on its communication thread, as a non-blocking
 // MPI operation polled with MPI_Test until it completes or the operation's deadline passes. Polling
-// (rather than a blocking call) is what lets a dead or diverged peer become a tg::Error instead of a
-// hang. Calls from several groups are serialised by one mutex (MPI_THREAD_SERIALIZED).
-#include "tensorgrad/distributed/process_group.h"
-
+// (rather than a blocking call) is what lets a dead or diverged peer become a tg::Error instead of
+// a hang. Calls from several groups are serialised by one mutex (MPI_THREAD_SERIALIZED).
 #include <mpi.h>
 
 #include <algorithm>
@@ -16,6 +14,7 @@
 #include <thread>
 
 #include "tensorgrad/autograd.h"
+#include "tensorgrad/distributed/process_group.h"
 
 namespace tg::distributed {
 
@@ -148,14 +147,14 @@ std::string mpi_error_string(int code) {
   return std::string(buf, static_cast<size_t>(len));
 }
 
-#define TG_MPI_CALL(op, call)                                                               \
-  do {                                                                                      \
-    int rc_;                                                                                \
-    {                                                                                       \
-      std::lock_guard<std::mutex> mpi_lock_(mpi_mutex());                                   \
-      rc_ = (call);                                                                         \
-    }                                                                                       \
-    TG_CHECK(rc_ == MPI_SUCCESS, op, ": ", #call, " failed: ", mpi_error_string(rc_));      \
+#define TG_MPI_CALL(op, call)                                                          \
+  do {                                                                                 \
+    int rc_;                                                                           \
+    {                                                                                  \
+      std::lock_guard<std::mutex> mpi_lock_(mpi_mutex());                              \
+      rc_ = (call);                                                                    \
+    }                                                                                  \
+    TG_CHECK(rc_ == MPI_SUCCESS, op, ": ", #call, " failed: ", mpi_error_string(rc_)); \
   } while (0)
 
 MPI_Datatype mpi_type(ScalarType t) {
@@ -544,7 +543,8 @@ void ProcessGroupMPI::run_worker(int lane_index) {
     }
     if (state_->broken.load()) {
       e->work->finish(std::make_exception_ptr(Error(tg::detail::concat(
-          e->op, ": the process group is broken (an earlier operation timed out or was aborted)"))));
+          e->op,
+          ": the process group is broken (an earlier operation timed out or was aborted)"))));
       if (!e->posted.empty()) abandon(std::move(e));
       continue;
     }
@@ -578,8 +578,8 @@ void check_root(const char* op, int64_t root, int size) {
 }
 void check_list(const char* op, const char* what, const std::vector<Tensor>& list,
                 const Tensor& like, int size) {
-  TG_CHECK(static_cast<int>(list.size()) == size, op, ": ", what, " must hold one tensor per rank (",
-           size, "), got ", list.size());
+  TG_CHECK(static_cast<int>(list.size()) == size, op, ": ", what,
+           " must hold one tensor per rank (", size, "), got ", list.size());
   for (size_t r = 0; r < list.size(); ++r) {
     TG_CHECK(list[r].defined() && list[r].scalar_type() == like.scalar_type() &&
                  list[r].sizes() == like.sizes(),
@@ -656,8 +656,8 @@ std::shared_ptr<Work> ProcessGroupMPI::broadcast(std::vector<Tensor>& tensors,
   int root = static_cast<int>(opts.rootRank);
   e->run = [s, count, root](const detail::Context& ctx) {
     MPI_Request req;
-    TG_MPI_CALL("broadcast", MPI_Ibcast(s.ptr(), count, mpi_type(s.buffer.scalar_type()), root,
-                                        ctx.comm, &req));
+    TG_MPI_CALL("broadcast",
+                MPI_Ibcast(s.ptr(), count, mpi_type(s.buffer.scalar_type()), root, ctx.comm, &req));
     ctx.complete(req);
     s.write_back();
   };
@@ -686,8 +686,8 @@ std::shared_ptr<Work> ProcessGroupMPI::allgather(std::vector<std::vector<Tensor>
   e->run = [s, flat, outs, count](const detail::Context& ctx) mutable {
     MPI_Datatype dt = mpi_type(s.buffer.scalar_type());
     MPI_Request req;
-    TG_MPI_CALL("allgather", MPI_Iallgather(s.ptr(), count, dt, flat.data_ptr(), count, dt,
-                                            ctx.comm, &req));
+    TG_MPI_CALL("allgather",
+                MPI_Iallgather(s.ptr(), count, dt, flat.data_ptr(), count, dt, ctx.comm, &req));
     ctx.complete(req);
     unflatten_into(flat, outs);
   };
@@ -834,13 +834,15 @@ std::vector<int64_t> header_of(const Tensor& t) {
   h[0] = static_cast<int64_t>(t.scalar_type());
   h[1] = t.numel();
   h[2] = t.dim();
-  for (int64_t i = 0; i < t.dim(); ++i) h[static_cast<size_t>(3 + i)] = t.sizes()[static_cast<size_t>(i)];
+  for (int64_t i = 0; i < t.dim(); ++i)
+    h[static_cast<size_t>(3 + i)] = t.sizes()[static_cast<size_t>(i)];
   return h;
 }
 std::string describe_header(const std::vector<int64_t>& h) {
   std::ostringstream os;
   os << dtype_name(static_cast<ScalarType>(h[0])) << " [";
-  for (int64_t i = 0; i < h[2] && i < kMaxSendDims; ++i) os << (i ? ", " : "") << h[static_cast<size_t>(3 + i)];
+  for (int64_t i = 0; i < h[2] && i < kMaxSendDims; ++i)
+    os << (i ? ", " : "") << h[static_cast<size_t>(3 + i)];
   os << "]";
   return os.str();
 }
@@ -862,8 +864,8 @@ std::shared_ptr<Work> ProcessGroupMPI::send(std::vector<Tensor>& tensors, int ds
   auto header = std::make_shared<std::vector<int64_t>>(header_of(t));
   e->p2p = true;
   e->posted.resize(2);
-  TG_MPI_CALL("send", MPI_Isend(header->data(), kHeaderLen, MPI_INT64_T, dstRank, tag,
-                                state_->comm, &e->posted[0]));
+  TG_MPI_CALL("send", MPI_Isend(header->data(), kHeaderLen, MPI_INT64_T, dstRank, tag, state_->comm,
+                                &e->posted[0]));
   TG_MPI_CALL("send", MPI_Isend(s.ptr(), count, mpi_type(s.buffer.scalar_type()), dstRank, tag,
                                 state_->comm, &e->posted[1]));
   detail::Entry* raw = e.get();
@@ -891,12 +893,13 @@ std::shared_ptr<Work> ProcessGroupMPI::recv(std::vector<Tensor>& tensors, int sr
   e->run = [s, expected, count, srcRank, tag](const detail::Context& ctx) {
     std::vector<int64_t> header(kHeaderLen);
     MPI_Request req;
-    TG_MPI_CALL("recv", MPI_Irecv(header.data(), kHeaderLen, MPI_INT64_T, srcRank, tag, ctx.comm,
-                                  &req));
+    TG_MPI_CALL("recv",
+                MPI_Irecv(header.data(), kHeaderLen, MPI_INT64_T, srcRank, tag, ctx.comm, &req));
     ctx.complete(req);
     if (header != expected) {
       // Drain the payload so that the sender completes and the channel stays in step.
-      int64_t bytes = header[1] * static_cast<int64_t>(element_size(static_cast<ScalarType>(header[0])));
+      int64_t bytes =
+          header[1] * static_cast<int64_t>(element_size(static_cast<ScalarType>(header[0])));
       std::vector<char> scratch(static_cast<size_t>(std::max<int64_t>(bytes, 1)));
       TG_MPI_CALL("recv", MPI_Irecv(scratch.data(), static_cast<int>(bytes), MPI_BYTE, srcRank, tag,
                                     ctx.comm, &req));

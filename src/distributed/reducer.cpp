@@ -134,8 +134,8 @@ struct Reducer::Impl {
                                  "number of gradient buckets", "parameter and buffer shapes"};
     for (size_t i = 0; i < sig.size(); ++i) {
       TG_CHECK(a[i] == -b[i], "DistributedDataParallel: the ranks' modules differ in their ",
-               what[i], " (this rank, ", pg->getRank(), ", has ", params.size(),
-               " parameters and ", buffers.size(), " buffers)");
+               what[i], " (this rank, ", pg->getRank(), ", has ", params.size(), " parameters and ",
+               buffers.size(), " buffers)");
     }
   }
 
@@ -259,8 +259,8 @@ Reducer::Reducer(std::vector<Tensor> parameters, std::vector<Tensor> buffers,
                  std::shared_ptr<ProcessGroupMPI> process_group,
                  DistributedDataParallelOptions options)
     : impl_(std::make_unique<Impl>()) {
-  TG_CHECK(options.bucket_cap_mb > 0, "DistributedDataParallel: bucket_cap_mb must be positive, got ",
-           options.bucket_cap_mb);
+  TG_CHECK(options.bucket_cap_mb > 0,
+           "DistributedDataParallel: bucket_cap_mb must be positive, got ", options.bucket_cap_mb);
   Impl& m = *impl_;
   m.params = std::move(parameters);
   m.buffers = std::move(buffers);
@@ -353,8 +353,9 @@ void Reducer::prepare_for_backward(const std::vector<Tensor>& outputs) {
   m.next_bucket = 0;
   m.unused.clear();
   if (m.options.find_unused_parameters) {
-    TG_CHECK(!outputs.empty(), "DistributedDataParallel: find_unused_parameters needs the "
-                               "forward to return a Tensor or a std::vector<Tensor>");
+    TG_CHECK(!outputs.empty(),
+             "DistributedDataParallel: find_unused_parameters needs the "
+             "forward to return a Tensor or a std::vector<Tensor>");
     m.find_unused(outputs);
   }
 }

@@ -35,7 +35,8 @@ int main(int argc, char** argv) {
     listeners.Append(new mpitest::FailurePrinter(pg->getRank()));
   }
   int failed = RUN_ALL_TESTS();
-  tg::Tensor flag = tg::full({1}, static_cast<int64_t>(failed != 0), tg::TensorOptions().dtype(tg::kLong));
+  tg::Tensor flag =
+      tg::full({1}, static_cast<int64_t>(failed != 0), tg::TensorOptions().dtype(tg::kLong));
   std::vector<tg::Tensor> v{flag};
   pg->allreduce(v, {ReduceOp::MAX})->wait();
   int any_failed = static_cast<int>(flag.item<int64_t>());

@@ -76,9 +76,7 @@ bool same_on_every_rank(const Tensor& t) {
   return same;
 }
 
-double max_abs_diff(const Tensor& a, const Tensor& b) {
-  return (a - b).abs().max().item<double>();
-}
+double max_abs_diff(const Tensor& a, const Tensor& b) { return (a - b).abs().max().item<double>(); }
 
 void check_training_matches_one_process(double bucket_cap_mb, size_t expected_buckets) {
   auto& pg = group();

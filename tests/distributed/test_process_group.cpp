@@ -158,7 +158,8 @@ TEST(ProcessGroupMPI, Allgather) {
       work->wait();
       ASSERT_EQ(work->result().size(), static_cast<size_t>(n));
       for (int r = 0; r < n; ++r) {
-        EXPECT_EQ(values_of(out[0][static_cast<size_t>(r)]), values_of(make_input(r, dt, contiguous)))
+        EXPECT_EQ(values_of(out[0][static_cast<size_t>(r)]),
+                  values_of(make_input(r, dt, contiguous)))
             << label(dt, contiguous) << " from rank " << r;
       }
     }
@@ -203,7 +204,8 @@ TEST(ProcessGroupMPI, GatherToLastRank) {
       pg->gather(out, in, {root})->wait();
       if (pg->getRank() == root) {
         for (int r = 0; r < n; ++r) {
-          EXPECT_EQ(values_of(out[0][static_cast<size_t>(r)]), values_of(make_input(r, dt, contiguous)))
+          EXPECT_EQ(values_of(out[0][static_cast<size_t>(r)]),
+                    values_of(make_input(r, dt, contiguous)))
               << label(dt, contiguous) << " from rank " << r;
         }
       }
@@ -306,7 +308,8 @@ TEST(ProcessGroupMPI, MismatchedShapesFailOnEveryRankBeforeDataMoves) {
   std::string msg = error_of(pg->allreduce(v));
   EXPECT_NE(msg.find("allreduce: the ranks disagree on the numel (from 6 to 8)"), std::string::npos)
       << msg;
-  EXPECT_NE(msg.find("torch.float32 [2, " + std::to_string(odd_one ? 4 : 3) + "]"), std::string::npos)
+  EXPECT_NE(msg.find("torch.float32 [2, " + std::to_string(odd_one ? 4 : 3) + "]"),
+            std::string::npos)
       << msg;
   // Nothing was reduced.
   EXPECT_TRUE(tg::equal(t, tg::full({2, odd_one ? 4 : 3}, 1.0f)));
@@ -356,8 +359,9 @@ TEST(ProcessGroupMPI, RecvOfAnotherShapeFailsAndLeavesTheTensor) {
     Tensor t = tg::zeros({5});
     std::vector<Tensor> v{t};
     std::string msg = error_of(pg->recv(v, 0, 77));
-    EXPECT_NE(msg.find("recv: rank 0 sent torch.float32 [4] but this rank expects torch.float32 [5]"),
-              std::string::npos)
+    EXPECT_NE(
+        msg.find("recv: rank 0 sent torch.float32 [4] but this rank expects torch.float32 [5]"),
+        std::string::npos)
         << msg;
     EXPECT_TRUE(tg::equal(t, tg::zeros({5})));
   }

@@ -79,8 +79,8 @@ class DistributedDataParallel {
     for (auto& p : module_->parameters()) {
       if (p.requires_grad()) params.push_back(p);
     }
-    reducer_ = std::make_unique<Reducer>(std::move(params), module_->buffers(), process_group_,
-                                         options);
+    reducer_ =
+        std::make_unique<Reducer>(std::move(params), module_->buffers(), process_group_, options);
   }
 
   template <typename... Args>

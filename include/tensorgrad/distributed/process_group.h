@@ -21,7 +21,7 @@ namespace tg::distributed {
 // bool tensors SUM and MAX are a logical or, PRODUCT and MIN a logical and; AVG is refused.
 struct ReduceOp {
   enum RedOpType : uint8_t { SUM = 0, AVG = 1, PRODUCT = 2, MIN = 3, MAX = 4 };
-  ReduceOp(RedOpType op = SUM) : op_(op) {}  // NOLINT(google-explicit-constructor)
+  ReduceOp(RedOpType op = SUM) : op_(op) {}   // NOLINT(google-explicit-constructor)
   operator RedOpType() const { return op_; }  // NOLINT(google-explicit-constructor)
   RedOpType op_;
 };
