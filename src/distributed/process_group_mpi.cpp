@@ -1,7 +1,9 @@
-// ProcessGroupMPI: every MPI call of a group runs on its communication thread, as a non-blocking
-// MPI operation polled with MPI_Test until it completes or the operation's deadline passes. Polling
-// (rather than a blocking call) is what lets a dead or diverged peer become a tg::Error instead of
-// a hang. Calls from several groups are serialised by one mutex (MPI_THREAD_SERIALIZED).
+// ProcessGroupMPI: every MPI call of a group runs on its communication threads (one for
+// collectives, one for point-to-point). A collective first waits, by polling a non-blocking
+// operation until a deadline, for every rank to arrive (and to agree on the shapes); only then
+// does it run MPI's blocking collective. Polling is what lets a dead or diverged peer become a
+// tg::Error instead of a hang. Calls from several threads are serialised by one mutex
+// (MPI_THREAD_SERIALIZED).
 #include <mpi.h>
 
 #include <algorithm>
@@ -287,7 +289,8 @@ struct Context {
   // to cancel a collective), which marks the process as unable to finalise MPI.
   void complete(MPI_Request& req) const {
     int spins = 0;
-    auto nap = std::chrono::microseconds(2);
+    auto nap = std::chrono::microseconds(20);
+    const auto begin = std::chrono::steady_clock::now();
     for (;;) {
       int flag = 0;
       int rc;
@@ -308,12 +311,16 @@ struct Context {
             " ms waiting for the other ranks (a rank died, raised, or called a different "
             "operation); the process group is now broken"));
       }
-      // Spin briefly for small messages, then back off: on a machine with as many ranks as cores,
-      // a spinning communication thread takes time from the backward pass it overlaps with.
-      if (++spins > 64) {
-        std::this_thread::sleep_for(nap);
-        nap = std::min(nap * 2, std::chrono::microseconds(100));
+      // Spin first (the other ranks are usually about to arrive), yielding the core to the
+      // backward pass this thread overlaps with; sleep only once the wait is long.
+      ++spins;
+      if (spins < 64) continue;
+      if (std::chrono::steady_clock::now() - begin < std::chrono::milliseconds(2)) {
+        std::this_thread::yield();
+        continue;
       }
+      std::this_thread::sleep_for(nap);
+      nap = std::min(nap * 2, std::chrono::microseconds(500));
     }
   }
 };
@@ -551,7 +558,17 @@ void ProcessGroupMPI::run_worker(int lane_index) {
     detail::Context ctx{state_->comm, std::chrono::steady_clock::now() + e->timeout, e->timeout,
                         &state_->broken, e->op};
     try {
-      if (!e->signature.empty()) check_signature(*e, ctx, rank_);
+      // The collective itself is MPI's blocking call (its tuned algorithms are several times
+      // faster than the non-blocking ones, which progress only when polled); it starts once
+      // every rank has arrived, which is what can time out: a polled check of the signature or,
+      // without one, a polled barrier.
+      if (!e->signature.empty()) {
+        check_signature(*e, ctx, rank_);
+      } else if (!e->p2p) {
+        MPI_Request req;
+        TG_MPI_CALL(e->op, MPI_Ibarrier(ctx.comm, &req));
+        ctx.complete(req);
+      }
       e->run(ctx);
       e->work->finish();
     } catch (const TimeoutError&) {
@@ -606,10 +623,8 @@ std::shared_ptr<Work> ProcessGroupMPI::allreduce(std::vector<Tensor>& tensors,
   int size = size_;
   e->run = [s, count, op, size](const detail::Context& ctx) {
     ScalarType dt = s.buffer.scalar_type();
-    MPI_Request req;
-    TG_MPI_CALL("allreduce", MPI_Iallreduce(MPI_IN_PLACE, s.ptr(), count, mpi_type(dt),
-                                            mpi_op(op, dt), ctx.comm, &req));
-    ctx.complete(req);
+    TG_MPI_CALL("allreduce", MPI_Allreduce(MPI_IN_PLACE, s.ptr(), count, mpi_type(dt),
+                                           mpi_op(op, dt), ctx.comm));
     if (op == ReduceOp::AVG) divide(s.ptr(), dt, static_cast<size_t>(count), size);
     s.write_back();
   };
@@ -630,10 +645,8 @@ std::shared_ptr<Work> ProcessGroupMPI::allreduce_unchecked(Tensor& tensor, Reduc
   int size = size_;
   e->run = [t, count, op, size](const detail::Context& ctx) {
     ScalarType dt = t.scalar_type();
-    MPI_Request req;
-    TG_MPI_CALL("allreduce", MPI_Iallreduce(MPI_IN_PLACE, t.data_ptr(), count, mpi_type(dt),
-                                            mpi_op(op, dt), ctx.comm, &req));
-    ctx.complete(req);
+    TG_MPI_CALL("allreduce", MPI_Allreduce(MPI_IN_PLACE, t.data_ptr(), count, mpi_type(dt),
+                                           mpi_op(op, dt), ctx.comm));
     if (op == ReduceOp::AVG) divide(t.data_ptr(), dt, static_cast<size_t>(count), size);
   };
   auto work = enqueue(std::move(e));
@@ -655,10 +668,8 @@ std::shared_ptr<Work> ProcessGroupMPI::broadcast(std::vector<Tensor>& tensors,
   Staged s = stage(t);
   int root = static_cast<int>(opts.rootRank);
   e->run = [s, count, root](const detail::Context& ctx) {
-    MPI_Request req;
     TG_MPI_CALL("broadcast",
-                MPI_Ibcast(s.ptr(), count, mpi_type(s.buffer.scalar_type()), root, ctx.comm, &req));
-    ctx.complete(req);
+                MPI_Bcast(s.ptr(), count, mpi_type(s.buffer.scalar_type()), root, ctx.comm));
     s.write_back();
   };
   auto work = enqueue(std::move(e));
@@ -685,10 +696,8 @@ std::shared_ptr<Work> ProcessGroupMPI::allgather(std::vector<std::vector<Tensor>
   std::vector<Tensor> outs = outputTensors[0];
   e->run = [s, flat, outs, count](const detail::Context& ctx) mutable {
     MPI_Datatype dt = mpi_type(s.buffer.scalar_type());
-    MPI_Request req;
     TG_MPI_CALL("allgather",
-                MPI_Iallgather(s.ptr(), count, dt, flat.data_ptr(), count, dt, ctx.comm, &req));
-    ctx.complete(req);
+                MPI_Allgather(s.ptr(), count, dt, flat.data_ptr(), count, dt, ctx.comm));
     unflatten_into(flat, outs);
   };
   auto work = enqueue(std::move(e));
@@ -718,11 +727,8 @@ std::shared_ptr<Work> ProcessGroupMPI::reduce_scatter(
   int size = size_;
   e->run = [s, flat, count, op, size](const detail::Context& ctx) {
     ScalarType dt = s.buffer.scalar_type();
-    MPI_Request req;
-    TG_MPI_CALL("reduce_scatter",
-                MPI_Ireduce_scatter_block(flat.data_ptr(), s.ptr(), count, mpi_type(dt),
-                                          mpi_op(op, dt), ctx.comm, &req));
-    ctx.complete(req);
+    TG_MPI_CALL("reduce_scatter", MPI_Reduce_scatter_block(flat.data_ptr(), s.ptr(), count,
+                                                           mpi_type(dt), mpi_op(op, dt), ctx.comm));
     if (op == ReduceOp::AVG) divide(s.ptr(), dt, static_cast<size_t>(count), size);
     s.write_back();
   };
@@ -762,10 +768,8 @@ std::shared_ptr<Work> ProcessGroupMPI::gather(std::vector<std::vector<Tensor>>& 
   int root = static_cast<int>(opts.rootRank);
   e->run = [s, flat, outs, count, root, is_root](const detail::Context& ctx) mutable {
     MPI_Datatype dt = mpi_type(s.buffer.scalar_type());
-    MPI_Request req;
-    TG_MPI_CALL("gather", MPI_Igather(s.ptr(), count, dt, is_root ? flat.data_ptr() : nullptr,
-                                      count, dt, root, ctx.comm, &req));
-    ctx.complete(req);
+    TG_MPI_CALL("gather", MPI_Gather(s.ptr(), count, dt, is_root ? flat.data_ptr() : nullptr, count,
+                                     dt, root, ctx.comm));
     if (is_root) unflatten_into(flat, outs);
   };
   auto work = enqueue(std::move(e));
@@ -800,10 +804,8 @@ std::shared_ptr<Work> ProcessGroupMPI::scatter(std::vector<Tensor>& outputTensor
   int root = static_cast<int>(opts.rootRank);
   e->run = [s, flat, count, root, is_root](const detail::Context& ctx) {
     MPI_Datatype dt = mpi_type(s.buffer.scalar_type());
-    MPI_Request req;
-    TG_MPI_CALL("scatter", MPI_Iscatter(is_root ? flat.data_ptr() : nullptr, count, dt, s.ptr(),
-                                        count, dt, root, ctx.comm, &req));
-    ctx.complete(req);
+    TG_MPI_CALL("scatter", MPI_Scatter(is_root ? flat.data_ptr() : nullptr, count, dt, s.ptr(),
+                                       count, dt, root, ctx.comm));
     s.write_back();
   };
   auto work = enqueue(std::move(e));
@@ -817,11 +819,9 @@ std::shared_ptr<Work> ProcessGroupMPI::barrier(const BarrierOptions& opts) {
   e->timeout = timeout_of(opts.timeout);
   e->signature = signature_of(kBarrier, 0, 0, nullptr, 0);
   e->description = "a barrier";
-  e->run = [](const detail::Context& ctx) {
-    MPI_Request req;
-    TG_MPI_CALL("barrier", MPI_Ibarrier(ctx.comm, &req));
-    ctx.complete(req);
-  };
+  // Every rank's arrival, which the communication thread waits for before any collective, is
+  // the barrier itself.
+  e->run = [](const detail::Context&) {};
   return enqueue(std::move(e));
 }
 
