@@ -15,6 +15,8 @@ CMAKE_FLAGS ?=
 DEBS := cmake ninja-build g++ pkg-config libopenblas-dev libsleef-dev libgtest-dev \
         nlohmann-json3-dev zlib1g-dev libgraphviz-dev graphviz libcli11-dev libplplot-dev plplot-driver-cairo
 DEBS += libzip-dev
+# tensorgrad::distributed and its tests (mpirun).
+DEBS += libopenmpi-dev openmpi-bin
 # Only for `make test-clang` and `make fuzz` (clang 14, its sanitizer and libFuzzer runtimes).
 CLANG_DEBS := clang-14 libclang-rt-14-dev
 # Only for `make bench` (libtorch-dev too, if the comparison with libtorch is wanted).
@@ -23,7 +25,7 @@ BENCH_DEBS := libbenchmark-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps configure build tutorial test test-sanitize test-tsan test-clang fuzz bench clean \
-        data-fashion-mnist data-mnist-digits mnist-example mnist
+        data-fashion-mnist data-mnist-digits mnist-example mnist distributed
 
 all: build
 
@@ -141,6 +143,17 @@ mnist-example: data-fashion-mnist data-mnist-digits configure
 mnist: data-mnist-digits configure
 	@cmake --build $(BUILD) -j $(JOBS) --target mnist
 	@$(BUILD)/examples/mnist --data $(MNIST_DIGITS) --out $(BUILD)/mnist
+
+# The convnet trained data-parallel on Fashion-MNIST by DIST_RANKS processes of this machine
+# (mpirun -np; see examples/distributed and the README for several machines). As root, mpirun
+# needs to be told that this is intended.
+DIST_RANKS ?= 2
+DIST_EPOCHS ?= 1
+distributed: data-fashion-mnist configure
+	@cmake --build $(BUILD) -j $(JOBS) --target distributed_fashion_mnist
+	@OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+	  mpirun --oversubscribe -np $(DIST_RANKS) $(BUILD)/examples/distributed_fashion_mnist \
+	  $(FASHION_MNIST) $(DIST_EPOCHS)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) $(TSAN_BUILD) $(CLANG_BUILD) $(FUZZ_BUILD)
