@@ -2,10 +2,14 @@
 // fixtures with PyTorch 1.13 and checks tensorgrad's files), torch::save/torch::load of tensors,
 // modules and optimizers, archives, load_state_dict's errors, and bit-identical resumption.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <functional>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "io/io_test_util.h"
 #include "tensorgrad/nn/functional.h"
@@ -402,8 +406,40 @@ TEST(LoadStateDict, ConvertsTheDtypeAsPyTorch) {
 
 // ---- resuming: stopped, saved, loaded into fresh objects, continued = never stopped
 
+// Runs `work` in a child process (fork) and returns the doubles it produced through a pipe: a
+// resumption there starts from nothing but the files, as a new run of a program would.
+std::vector<double> in_child_process(const std::function<std::vector<double>()>& work) {
+  int fds[2];
+  if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    close(fds[0]);
+    int status = 0;
+    try {
+      const std::vector<double> out = work();
+      const size_t bytes = out.size() * sizeof(double);
+      status = write(fds[1], out.data(), bytes) == static_cast<ssize_t>(bytes) ? 0 : 2;
+    } catch (...) {
+      status = 3;
+    }
+    close(fds[1]);
+    _exit(status);
+  }
+  close(fds[1]);
+  std::vector<double> out;
+  double v;
+  while (read(fds[0], &v, sizeof v) == static_cast<ssize_t>(sizeof v)) out.push_back(v);
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child status " << status;
+  return out;
+}
+
 template <typename Opt, typename Options>
-void expect_bit_identical_resume(const Options& options, bool with_scheduler) {
+void expect_bit_identical_resume(const Options& options, bool with_scheduler,
+                                 bool fresh_process = false) {
   const IValue io = tg::torch_load(fixture("torch_mlp_io.pt"));
   const Tensor x = at(io, "inputs").toTensor(), y = at(io, "targets").toTensor();
   constexpr int kBefore = 4, kAfter = 5;
@@ -427,19 +463,31 @@ void expect_bit_identical_resume(const Options& options, bool with_scheduler) {
     tg::save(opt1, tmp / "optimizer.pt");
     tg::torch_save(sched1.state_dict(), tmp / "scheduler.pt");
   }
-  tg::manual_seed(99);  // fresh objects start elsewhere
-  MLP second;
-  Opt opt2(second->parameters(), options);
-  tg::optim::StepLR sched2(opt2, 3, 0.5);
-  tg::load(second, tmp / "model.pt");
-  tg::load(opt2, tmp / "optimizer.pt");
-  sched2.load_state_dict(tg::torch_load(tmp / "scheduler.pt"));
-  train(second, opt2, x, y, kAfter, &losses, with_scheduler ? &sched2 : nullptr);
+  const auto resume = [&] {
+    tg::manual_seed(99);  // fresh objects start elsewhere
+    MLP second;
+    Opt opt2(second->parameters(), options);
+    tg::optim::StepLR sched2(opt2, 3, 0.5);
+    tg::load(second, tmp / "model.pt");
+    tg::load(opt2, tmp / "optimizer.pt");
+    sched2.load_state_dict(tg::torch_load(tmp / "scheduler.pt"));
+    std::vector<double> after;
+    train(second, opt2, x, y, kAfter, &after, with_scheduler ? &sched2 : nullptr);
+    return after;
+  };
+  const std::vector<double> after = fresh_process ? in_child_process(resume) : resume();
+  losses.insert(losses.end(), after.begin(), after.end());
 
   ASSERT_EQ(losses.size(), expected.size());
   for (size_t i = 0; i < losses.size(); ++i) EXPECT_EQ(losses[i], expected[i]) << "step " << i;
 }
 
+TEST(Resume, InAFreshProcessSGDMomentumWithStepLR) {
+  expect_bit_identical_resume<tg::optim::SGD>(tg::optim::SGDOptions(0.1).momentum(0.9), true, true);
+}
+TEST(Resume, InAFreshProcessAdamWithStepLR) {
+  expect_bit_identical_resume<tg::optim::Adam>(tg::optim::AdamOptions(0.01), true, true);
+}
 TEST(Resume, SGDMomentumWithStepLR) {
   expect_bit_identical_resume<tg::optim::SGD>(
       tg::optim::SGDOptions(0.1).momentum(0.9).nesterov(true).weight_decay(1e-3), true);
