@@ -7,35 +7,19 @@
 //
 // ROOT holds MNIST's files, plain or gzip-compressed. With a training split it trains on it and
 // tests on the test split; a folder with only the test split (as the npm digits) is split 80/20
-// by a user dataset that wraps MNIST, the way a libtorch program subclasses Dataset.
+// by a user dataset that wraps MNIST, the way a libtorch program subclasses Dataset
+// (mnist_splits.h).
 #include <tensorgrad/tensorgrad.h>
 
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <string>
+
+#include "mnist_splits.h"
 
 namespace {
 
 using namespace tg;
-using data::datasets::MNIST;
-
-// Examples [begin, end) of another dataset.
-template <typename Source>
-struct Range : data::datasets::Dataset<Range<Source>> {
-  Range(Source source, size_t begin, size_t end)
-      : source(std::move(source)), begin(begin), end(end) {}
-  data::Example<> get(size_t i) override { return source.get(begin + i); }
-  std::optional<size_t> size() const override { return end - begin; }
-  Source source;
-  size_t begin, end;
-};
-
-bool has_split(const std::string& root, const char* file) {
-  namespace fs = std::filesystem;
-  return fs::exists(fs::path(root) / file) ||
-         fs::exists(fs::path(root) / (std::string(file) + ".gz"));
-}
 
 struct Net : nn::Module {
   Net() {
@@ -99,13 +83,9 @@ int main(int argc, char** argv) {
   const size_t workers = argc > 3 ? std::stoul(argv[3]) : 2;
   manual_seed(0);
   try {
-    if (has_split(root, "train-images-idx3-ubyte")) {
-      run(MNIST(root, MNIST::Mode::kTrain), MNIST(root, MNIST::Mode::kTest), epochs, workers);
-    } else {
-      MNIST all(root, MNIST::Mode::kTest);
-      const size_t n = *all.size(), cut = n * 8 / 10;
-      run(Range<MNIST>(all, 0, cut), Range<MNIST>(all, cut, n), epochs, workers);
-    }
+    examples::with_mnist_splits(root, [&](auto train, auto test) {
+      run(std::move(train), std::move(test), epochs, workers);
+    });
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s\n", e.what());
     return 1;

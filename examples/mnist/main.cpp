@@ -20,10 +20,11 @@
 #include <string>
 #include <vector>
 
+#include "../data/mnist_splits.h"
+
 namespace {
 
 using namespace tg;
-using data::datasets::MNIST;
 namespace fs = std::filesystem;
 
 // MNIST's mean and standard deviation of the pixel values (scaled to [0, 1]).
@@ -49,20 +50,6 @@ struct LeNetImpl : nn::Module {
   nn::Linear fc1{nullptr}, fc2{nullptr}, fc3{nullptr};
 };
 TG_MODULE(LeNet);
-
-// Examples [begin, end) of another dataset: how the test-only digits are split in two.
-struct Range : data::datasets::Dataset<Range> {
-  Range(MNIST source, size_t begin, size_t end)
-      : source(std::move(source)), begin(begin), end(end) {}
-  data::Example<> get(size_t i) override { return source.get(begin + i); }
-  std::optional<size_t> size() const override { return end - begin; }
-  MNIST source;
-  size_t begin, end;
-};
-
-bool has_split(const fs::path& root, const std::string& file) {
-  return fs::exists(root / file) || fs::exists(root / (file + ".gz"));
-}
 
 // A bar redrawn in place on a terminal; nothing on a pipe (the epoch lines say it all).
 class ProgressBar {
@@ -255,14 +242,10 @@ int main(int argc, char** argv) {
   manual_seed(seed);
   if (threads > 0) set_num_threads(threads);
   try {
-    const fs::path root(data_dir);
-    if (has_split(root, "train-images-idx3-ubyte")) {
-      return train(MNIST(data_dir, MNIST::Mode::kTrain), MNIST(data_dir, MNIST::Mode::kTest),
-                   epochs, batch_size, lr, workers, out_dir);
-    }
-    MNIST all(data_dir, MNIST::Mode::kTest);
-    const size_t n = *all.size(), cut = n * 8 / 10;
-    return train(Range(all, 0, cut), Range(all, cut, n), epochs, batch_size, lr, workers, out_dir);
+    return examples::with_mnist_splits(data_dir, [&](auto train_set, auto test_set) {
+      return train(std::move(train_set), std::move(test_set), epochs, batch_size, lr, workers,
+                   out_dir);
+    });
   } catch (const std::exception& e) {
     std::fprintf(stderr, "mnist: %s\n", e.what());
     return 1;

@@ -42,6 +42,13 @@ void check_features(const char* what, int64_t expected, const Tensor& t) {
 // Input viewed as [N, C, L] for the per-channel formulas of the second derivative.
 Tensor as_ncl(const Tensor& t, int64_t n, int64_t c) { return t.reshape({n, c, -1}); }
 
+// A running statistic as the batch-norm nodes save it: only in evaluation, where the backward
+// reads it. In training the backward uses the batch statistics, and saving the running ones would
+// make the next forward's in-place update fail this graph's version check.
+autograd::ToSave save_running_stat(const Tensor& stat, bool training) {
+  return save(training ? Tensor() : stat);
+}
+
 // The gradients of native_batch_norm_backward's outputs (grad_input, grad_weight, grad_bias) with
 // respect to its inputs (grad_out, input, weight), written with differentiable ops; in training the
 // statistics are recomputed from the input so that they are differentiated too.
@@ -178,18 +185,14 @@ std::tuple<Tensor, Tensor, Tensor> native_batch_norm(const Tensor& input, const 
   Tensor save_mean = training ? from_doubles(mean, {c}, dt) : make_empty({0}, dt);
   Tensor save_invstd = training ? from_doubles(invstd, {c}, dt) : make_empty({0}, dt);
   if (autograd::should_record({&input, &weight, &bias})) {
-    // In training the backward uses the batch statistics only; the running ones are not saved,
-    // since the next forward updates them in place and would fail this graph's version check.
-    const Tensor rmean = training ? Tensor() : running_mean;
-    const Tensor rvar = training ? Tensor() : running_var;
-    autograd::record(
-        "NativeBatchNormBackward0", {&input, &weight, &bias}, {&out},
-        {save(input), save(weight), save(rmean), save(rvar), save(save_mean), save(save_invstd)},
-        [training, eps](const tensor_list& g, const tensor_list& s) {
-          auto [gx, gw, gb] =
-              native_batch_norm_backward(g[0], s[0], s[1], s[2], s[3], s[4], s[5], training, eps);
-          return tensor_list{gx, gw, gb};
-        });
+    autograd::record("NativeBatchNormBackward0", {&input, &weight, &bias}, {&out},
+                     {save(input), save(weight), save_running_stat(running_mean, training),
+                      save_running_stat(running_var, training), save(save_mean), save(save_invstd)},
+                     [training, eps](const tensor_list& g, const tensor_list& s) {
+                       auto [gx, gw, gb] = native_batch_norm_backward(g[0], s[0], s[1], s[2], s[3],
+                                                                      s[4], s[5], training, eps);
+                       return tensor_list{gx, gw, gb};
+                     });
   }
   return {out, save_mean, save_invstd};
 }
@@ -245,13 +248,13 @@ std::tuple<Tensor, Tensor, Tensor> native_batch_norm_backward(
       outs.push_back(gw);
       outs.push_back(gb);
     }
-    autograd::record("NativeBatchNormBackwardBackward0", {&grad_out, &input, &weight}, outs,
-                     {save(grad_out), save(input), save(weight),
-                      save(train ? Tensor() : running_mean), save(train ? Tensor() : running_var)},
-                     [train, eps](const tensor_list& g, const tensor_list& s) {
-                       return batch_norm_double_backward(g, s[0], s[1], s[2], s[3], s[4], train,
-                                                         eps);
-                     });
+    autograd::record(
+        "NativeBatchNormBackwardBackward0", {&grad_out, &input, &weight}, outs,
+        {save(grad_out), save(input), save(weight), save_running_stat(running_mean, train),
+         save_running_stat(running_var, train)},
+        [train, eps](const tensor_list& g, const tensor_list& s) {
+          return batch_norm_double_backward(g, s[0], s[1], s[2], s[3], s[4], train, eps);
+        });
     gx = outs[0];
     if (gw.defined()) {
       gw = outs[1];

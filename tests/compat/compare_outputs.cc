@@ -28,9 +28,7 @@ bool as_number(const std::string& s, double& v) {
   return end != s.c_str() && *end == '\0';
 }
 
-double tolerance = 1e-5;
-
-bool same(const std::string& a, const std::string& b) {
+bool same(const std::string& a, const std::string& b, double tolerance) {
   if (a == b) return true;
   double x, y;
   if (!as_number(a, x) || !as_number(b, y)) return false;
@@ -45,7 +43,7 @@ int main(int argc, char** argv) {
     std::cerr << "usage: compat_compare A B [relative-tolerance]\n";
     return 2;
   }
-  if (argc == 4) tolerance = std::strtod(argv[3], nullptr);
+  const double tolerance = argc == 4 ? std::strtod(argv[3], nullptr) : 1e-5;
   std::ifstream fa(argv[1]), fb(argv[2]);
   if (!fa || !fb) {
     std::cerr << "compat_compare: cannot read " << (fa ? argv[2] : argv[1]) << '\n';
@@ -62,7 +60,7 @@ int main(int argc, char** argv) {
     ++lines;
     const auto wa = words(has_a ? la : ""), wb = words(has_b ? lb : "");
     bool ok = wa.size() == wb.size();
-    for (size_t i = 0; ok && i < wa.size(); ++i) ok = same(wa[i], wb[i]);
+    for (size_t i = 0; ok && i < wa.size(); ++i) ok = same(wa[i], wb[i], tolerance);
     if (!ok) {
       ++mismatches;
       std::cout << "line " << lines << " differs:\n  " << argv[1] << ": " << la << "\n  " << argv[2]
