@@ -32,8 +32,10 @@ std::string show_config() {
   } else {
     out << "  - GEMM: " << blas.reason << "\n";
   }
-  out << "  - threads: " << get_num_threads() << " (BLAS: " << kernels::blas::num_threads()
-      << ")\n";
+  out << "  - threads: " << get_num_threads() << " (BLAS: " << kernels::blas::num_threads();
+  if (kernels::blas::available())
+    out << ", idle BLAS workers sleep after 2^" << blas.thread_timeout << " cycles";
+  out << ")\n";
   return out.str();
 }
 

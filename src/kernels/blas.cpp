@@ -10,6 +10,7 @@
 #include <dlfcn.h>
 
 #include <cstdlib>
+#include <mutex>
 #include <optional>
 
 #include "kernels/cpu.h"
@@ -30,6 +31,9 @@ using set_threads_fn = void (*)(int);
 using get_int_fn = int (*)();
 using get_str_fn = char* (*)();
 
+// OpenBLAS's worker spin before sleeping, as a power of two of TSC cycles (see load()).
+constexpr const char* kThreadTimeout = "16";
+
 struct Library {
   sgemm_fn sgemm = nullptr;
   dgemm_fn dgemm = nullptr;
@@ -38,12 +42,13 @@ struct Library {
   Info info;
 };
 
-// Sets or unsets a variable for the duration of the load and puts the old value back after.
+// Sets a variable for the duration of the load and puts the old value back after (or unsets it).
+// An empty value leaves the variable as it is.
 class ScopedEnv {
  public:
   ScopedEnv(const char* name, const std::string& value) : name_(name) {
     if (const char* old = std::getenv(name)) old_ = old;
-    setenv(name, value.c_str(), 1);
+    if (!value.empty()) setenv(name, value.c_str(), 1);
   }
   ~ScopedEnv() {
     if (old_)
@@ -92,12 +97,19 @@ Library load() {
   }
   lib.info.requested = core;
 
+  // After a threaded call, OpenBLAS's workers poll for the next one (with sched_yield) for
+  // 2^28 TSC cycles, about 0.1 s, before they sleep: a training loop's BLAS workers then never
+  // sleep, and take the cores from tensorgrad's pool and from other processes between products
+  // (measured: a process idle for 200 ms after one 512^3 product at 2 threads used 98 ms of CPU).
+  // 2^16 cycles (20-30 us) matches how long the pool's own workers spin. A value the user set is
+  // kept: it is OpenBLAS's documented knob for exactly this trade.
+  const char* timeout = std::getenv("OPENBLAS_THREAD_TIMEOUT");
+  lib.info.thread_timeout = timeout && *timeout ? timeout : kThreadTimeout;
   bool was_loaded = false;
   void* h;
-  if (core.empty()) {
-    h = open_openblas(was_loaded);
-  } else {
-    ScopedEnv env("OPENBLAS_CORETYPE", core);
+  {
+    ScopedEnv core_env("OPENBLAS_CORETYPE", core);
+    ScopedEnv timeout_env("OPENBLAS_THREAD_TIMEOUT", lib.info.thread_timeout);
     h = open_openblas(was_loaded);
   }
   if (!h) {
@@ -175,8 +187,39 @@ void dgemm(Transpose ta, Transpose tb, int m, int n, int k, double alpha, const 
   library().dgemm(kRowMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
+namespace {
+// The BLAS's thread count is one global of OpenBLAS's: set_num_threads and the single-threaded
+// scopes agree on it under one lock. `wanted` is the pool's count; `serial_depth` how many scopes
+// are open (on any thread).
+struct ThreadState {
+  std::mutex mutex;
+  int wanted = 0;
+  int serial_depth = 0;
+};
+ThreadState& thread_state() {
+  static ThreadState s;
+  return s;
+}
+}  // namespace
+
 void set_num_threads(int n) {
-  if (library().set_threads) library().set_threads(n);
+  ThreadState& s = thread_state();
+  std::lock_guard<std::mutex> lock(s.mutex);
+  s.wanted = n;
+  if (s.serial_depth == 0 && library().set_threads) library().set_threads(n);
+}
+
+SingleThreaded::SingleThreaded() {
+  ThreadState& s = thread_state();
+  std::lock_guard<std::mutex> lock(s.mutex);
+  if (s.serial_depth++ == 0 && library().set_threads) library().set_threads(1);
+}
+
+SingleThreaded::~SingleThreaded() {
+  ThreadState& s = thread_state();
+  std::lock_guard<std::mutex> lock(s.mutex);
+  if (--s.serial_depth == 0 && library().set_threads)
+    library().set_threads(s.wanted > 0 ? s.wanted : get_num_threads());
 }
 
 int num_threads() { return library().get_threads ? library().get_threads() : 0; }

@@ -23,6 +23,18 @@ void dgemm(Transpose ta, Transpose tb, int m, int n, int k, double alpha, const 
 void set_num_threads(int n);
 int num_threads();
 
+// While one lives (on any thread), each BLAS call runs on its caller's thread alone. For products
+// issued from the pool's threads at once (a convolution split over its images): OpenBLAS's own
+// workers would only add a second set of threads on the same cores, and concurrent threaded calls
+// queue for its one set of workers.
+class SingleThreaded {
+ public:
+  SingleThreaded();
+  ~SingleThreaded();
+  SingleThreaded(const SingleThreaded&) = delete;
+  SingleThreaded& operator=(const SingleThreaded&) = delete;
+};
+
 // What was chosen and why, for show_config() and the tests.
 struct Info {
   std::string library;  // the file loaded (dladdr's path), empty if none
@@ -31,6 +43,9 @@ struct Info {
   std::string
       requested;  // the core type tensorgrad asked for, empty if it left the choice to OpenBLAS
   std::string reason;  // where `requested` came from
+  // OPENBLAS_THREAD_TIMEOUT during the load: OpenBLAS's workers poll 2^value TSC cycles for the
+  // next call before they sleep.
+  std::string thread_timeout;
 };
 const Info& info();
 // The OpenBLAS core type whose kernels suit the CPU's features, or "" where OpenBLAS's own

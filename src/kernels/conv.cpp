@@ -1,13 +1,17 @@
 // im2col/col2im and the convolution products. Each image is unfolded into a reused column buffer
-// and multiplied by the weight with kernels::gemm (OpenBLAS for the large products, threaded
-// there); the unfolding itself is split over channels with parallel_for. docs/performance.md
-// ("Convolution") says why this and not a direct or Winograd kernel.
+// and multiplied by the weight with kernels::gemm (OpenBLAS for the large products). With several
+// threads, a batch is split over them by whole images (image_pieces says when); a few large
+// images go one after another, with the BLAS and the unfolding (parallel_for over channels)
+// threaded inside each. docs/performance.md ("Convolution") says why this and not a direct or
+// Winograd kernel.
 #include "kernels/conv.h"
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "core/parallel.h"
+#include "kernels/blas.h"
 #include "kernels/dispatch.h"
 #include "kernels/gemm.h"
 
@@ -111,6 +115,39 @@ void fill_bias(T* out, const Tensor& bias, int64_t n, int64_t channels, int64_t 
     }
 }
 
+// How a product over N images is split. With several threads, whole images go to each thread,
+// with a column buffer of its own and the BLAS running each product on its caller's thread:
+// when there are at least as many images as threads, or when one image's product (`macs`
+// multiply-adds) is too small for the BLAS to share out well. LeNet's products (0.1-0.2 M
+// multiply-adds) are below OpenBLAS's own threading threshold, so a split inside each image would
+// leave every thread but one idle, and waking the pool per image cost more than the work (a
+// LeNet step took 2x as long at 2 threads as at 1 before this). Otherwise (a few large images),
+// one image after another, each product threaded by the BLAS.
+int64_t image_pieces(int64_t n, int64_t macs) {
+  constexpr int64_t kThreadedProductMacs = int64_t{1} << 22;
+  const int threads = get_num_threads();
+  if (threads <= 1 || n <= 1 || detail::in_parallel_region()) return 1;
+  if (n >= threads || macs < kThreadedProductMacs) return std::min<int64_t>(threads, n);
+  return 1;
+}
+
+// Calls body(piece, first_image, end_image) for `pieces` consecutive ranges of [0, n), each on
+// its own thread.
+template <typename F>
+void for_each_piece(int64_t n, int64_t pieces, F&& body) {
+  if (pieces <= 1) {
+    body(int64_t{0}, int64_t{0}, n);
+    return;
+  }
+  blas::SingleThreaded serial_blas;
+  parallel_for(
+      0, pieces, 1,
+      [&](int64_t p0, int64_t p1) {
+        for (int64_t p = p0; p < p1; ++p) body(p, p * n / pieces, (p + 1) * n / pieces);
+      },
+      1);
+}
+
 }  // namespace
 
 void im2col(const Tensor& cols, const Tensor& image, const ConvShape& s) {
@@ -141,22 +178,24 @@ void conv_unfold_gemm(const Tensor& a, const Tensor& b, const Tensor& w, const T
   const int64_t K = s.kernel_numel(), L = s.cols_numel(), I = s.image_numel();
   const int64_t ca = Ca / groups, cb = Cb / groups, rows = cb * K;
   const bool pointwise = s.is_pointwise();
-  Tensor col = pointwise ? Tensor() : make_empty({Cb * K, L}, b.scalar_type());
   TG_DISPATCH_NUMERIC(a.scalar_type(), "convolution", [&] {
     fill_bias<scalar_t>(impl_of(a)->data_as<scalar_t>(), bias, N, Ca, L);
-    for (int64_t n = 0; n < N; ++n) {
-      Tensor src = b;
-      int64_t src_offset = n * Cb * I;
-      if (!pointwise) {
-        unfold_image<scalar_t, false>(impl_of(b)->data_as<scalar_t>() + n * Cb * I,
-                                      impl_of(col)->data_as<scalar_t>(), Cb, s);
-        src = col;
-        src_offset = 0;
+    for_each_piece(N, image_pieces(N, Ca * rows * L), [&](int64_t, int64_t n0, int64_t n1) {
+      Tensor col = pointwise ? Tensor() : make_empty({Cb * K, L}, b.scalar_type());
+      for (int64_t n = n0; n < n1; ++n) {
+        Tensor src = b;
+        int64_t src_offset = n * Cb * I;
+        if (!pointwise) {
+          unfold_image<scalar_t, false>(impl_of(b)->data_as<scalar_t>() + n * Cb * I,
+                                        impl_of(col)->data_as<scalar_t>(), Cb, s);
+          src = col;
+          src_offset = 0;
+        }
+        for (int64_t g = 0; g < groups; ++g)
+          gemm(matrix(a, ca, L, L, (n * Ca + g * ca) * L), matrix(w, ca, rows, rows, g * ca * rows),
+               matrix(src, rows, L, L, src_offset + g * rows * L), 1.0, 1.0);
       }
-      for (int64_t g = 0; g < groups; ++g)
-        gemm(matrix(a, ca, L, L, (n * Ca + g * ca) * L), matrix(w, ca, rows, rows, g * ca * rows),
-             matrix(src, rows, L, L, src_offset + g * rows * L), 1.0, 1.0);
-    }
+    });
   });
 }
 
@@ -166,20 +205,22 @@ void conv_gemm_fold(const Tensor& b, const Tensor& a, const Tensor& w, const Ten
   const int64_t K = s.kernel_numel(), L = s.cols_numel(), I = s.image_numel();
   const int64_t ca = Ca / groups, cb = Cb / groups, rows = cb * K;
   const bool pointwise = s.is_pointwise();
-  Tensor col = pointwise ? Tensor() : make_empty({Cb * K, L}, b.scalar_type());
   TG_DISPATCH_NUMERIC(a.scalar_type(), "conv_transpose", [&] {
     scalar_t* out = impl_of(b)->data_as<scalar_t>();
-    for (int64_t n = 0; n < N; ++n) {
-      // A pointwise product writes the image directly; otherwise the columns, folded after.
-      const Tensor& dst = pointwise ? b : col;
-      const int64_t dst_offset = pointwise ? n * Cb * I : 0;
-      for (int64_t g = 0; g < groups; ++g)
-        gemm(matrix(dst, rows, L, L, dst_offset + g * rows * L),
-             matrix_t(w, ca, rows, rows, g * ca * rows), matrix(a, ca, L, L, (n * Ca + g * ca) * L),
-             1.0, 0.0);
-      if (!pointwise)
-        unfold_image<scalar_t, true>(out + n * Cb * I, impl_of(col)->data_as<scalar_t>(), Cb, s);
-    }
+    for_each_piece(N, image_pieces(N, Ca * rows * L), [&](int64_t, int64_t n0, int64_t n1) {
+      Tensor col = pointwise ? Tensor() : make_empty({Cb * K, L}, b.scalar_type());
+      for (int64_t n = n0; n < n1; ++n) {
+        // A pointwise product writes the image directly; otherwise the columns, folded after.
+        const Tensor& dst = pointwise ? b : col;
+        const int64_t dst_offset = pointwise ? n * Cb * I : 0;
+        for (int64_t g = 0; g < groups; ++g)
+          gemm(matrix(dst, rows, L, L, dst_offset + g * rows * L),
+               matrix_t(w, ca, rows, rows, g * ca * rows),
+               matrix(a, ca, L, L, (n * Ca + g * ca) * L), 1.0, 0.0);
+        if (!pointwise)
+          unfold_image<scalar_t, true>(out + n * Cb * I, impl_of(col)->data_as<scalar_t>(), Cb, s);
+      }
+    });
     if (bias.defined()) {
       const scalar_t* bv = impl_of(bias)->data_as<scalar_t>();
       for (int64_t n = 0; n < N; ++n)
@@ -197,22 +238,36 @@ void conv_weight_gemm(const Tensor& w, const Tensor& a, const Tensor& b, const C
   const int64_t K = s.kernel_numel(), L = s.cols_numel(), I = s.image_numel();
   const int64_t ca = Ca / groups, cb = Cb / groups, rows = cb * K;
   const bool pointwise = s.is_pointwise();
-  Tensor col = pointwise ? Tensor() : make_empty({Cb * K, L}, b.scalar_type());
   TG_DISPATCH_NUMERIC(a.scalar_type(), "convolution_backward", [&] {
-    scalar_t* wp = impl_of(w)->data_as<scalar_t>();
-    std::fill(wp, wp + Ca * rows, scalar_t(0));
-    for (int64_t n = 0; n < N; ++n) {
-      Tensor src = b;
-      int64_t src_offset = n * Cb * I;
-      if (!pointwise) {
-        unfold_image<scalar_t, false>(impl_of(b)->data_as<scalar_t>() + n * Cb * I,
-                                      impl_of(col)->data_as<scalar_t>(), Cb, s);
-        src = col;
-        src_offset = 0;
+    const int64_t pieces = image_pieces(N, Ca * rows * L);
+    // The first piece sums into w; each other piece into a buffer of its own, added to w in piece
+    // order afterwards, so that a given thread count always gives the same bits.
+    std::vector<Tensor> partial(static_cast<size_t>(pieces));
+    for_each_piece(N, pieces, [&](int64_t p, int64_t n0, int64_t n1) {
+      Tensor dst = p == 0 ? w : make_empty({Ca * rows}, w.scalar_type());
+      scalar_t* dp = impl_of(dst)->data_as<scalar_t>();
+      std::fill(dp, dp + Ca * rows, scalar_t(0));
+      Tensor col = pointwise ? Tensor() : make_empty({Cb * K, L}, b.scalar_type());
+      for (int64_t n = n0; n < n1; ++n) {
+        Tensor src = b;
+        int64_t src_offset = n * Cb * I;
+        if (!pointwise) {
+          unfold_image<scalar_t, false>(impl_of(b)->data_as<scalar_t>() + n * Cb * I,
+                                        impl_of(col)->data_as<scalar_t>(), Cb, s);
+          src = col;
+          src_offset = 0;
+        }
+        for (int64_t g = 0; g < groups; ++g)
+          gemm(matrix(dst, ca, rows, rows, g * ca * rows),
+               matrix(a, ca, L, L, (n * Ca + g * ca) * L),
+               matrix_t(src, rows, L, L, src_offset + g * rows * L), 1.0, 1.0);
       }
-      for (int64_t g = 0; g < groups; ++g)
-        gemm(matrix(w, ca, rows, rows, g * ca * rows), matrix(a, ca, L, L, (n * Ca + g * ca) * L),
-             matrix_t(src, rows, L, L, src_offset + g * rows * L), 1.0, 1.0);
+      partial[static_cast<size_t>(p)] = dst;
+    });
+    scalar_t* wp = impl_of(w)->data_as<scalar_t>();
+    for (int64_t p = 1; p < pieces; ++p) {
+      const scalar_t* q = impl_of(partial[static_cast<size_t>(p)])->data_as<scalar_t>();
+      for (int64_t i = 0; i < Ca * rows; ++i) wp[i] += q[i];
     }
   });
 }

@@ -1,7 +1,8 @@
-// The BLAS kernels follow the CPU's features, whatever OPENBLAS_CORETYPE says, and the BLAS threads
-// follow set_num_threads.
+// The BLAS kernels follow the CPU's features, whatever OPENBLAS_CORETYPE says; the BLAS threads
+// follow set_num_threads and the single-threaded scopes, and sleep soon after a product.
 #include <gtest/gtest.h>
 #include <tensorgrad/tensorgrad.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <array>
@@ -62,7 +63,10 @@ TEST(BlasCore, LoadedKernelsMatchTheCpu) {
 TEST(BlasCoreChild, Report) {
   if (!std::getenv("TG_TEST_BLAS_CHILD")) GTEST_SKIP() << "only run as a child";
   const char* env = std::getenv("OPENBLAS_CORETYPE");
-  std::printf("core=%s\nenv=%s\n", blas::info().core.c_str(), env ? env : "(unset)");
+  const char* timeout = std::getenv("OPENBLAS_THREAD_TIMEOUT");
+  std::printf("core=%s\nenv=%s\ntimeout=%s\ntimeout_env=%s\n", blas::info().core.c_str(),
+              env ? env : "(unset)", blas::info().thread_timeout.c_str(),
+              timeout ? timeout : "(unset)");
 }
 
 // Runs this test program again with the variable `unset` removed from its environment and
@@ -108,6 +112,64 @@ TEST(BlasCore, TensorgradOverrideIsObeyed) {
   const std::string out = run_child("OPENBLAS_CORETYPE", "TG_BLAS_CORETYPE=Haswell");
   EXPECT_EQ(field(out, "core"), "Haswell") << out;
   EXPECT_EQ(field(out, "env"), "(unset)") << out;
+}
+
+// OpenBLAS's workers get a short spin unless the user chose one; either way the environment the
+// program sees afterwards is the one it had.
+TEST(BlasThreads, WorkerSpinIsShortUnlessTheUserChoseOne) {
+  ASSERT_TRUE(blas::available()) << blas::info().reason;
+  std::string out = run_child("OPENBLAS_THREAD_TIMEOUT", "");
+  EXPECT_EQ(field(out, "timeout"), "16") << out;
+  EXPECT_EQ(field(out, "timeout_env"), "(unset)") << out;
+  out = run_child("OPENBLAS_THREAD_TIMEOUT", "OPENBLAS_THREAD_TIMEOUT=20");
+  EXPECT_EQ(field(out, "timeout"), "20") << out;
+  EXPECT_EQ(field(out, "timeout_env"), "20") << out;
+}
+
+double process_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+}
+
+// After a threaded product the process goes quiet: neither OpenBLAS's workers nor the pool's keep
+// polling. With OpenBLAS's default spin, 200 ms of idling after one 512^3 product at 2 threads
+// used about 100 ms of CPU.
+TEST(BlasThreads, IdleWorkersSleep) {
+  ASSERT_TRUE(blas::available()) << blas::info().reason;
+  if (blas::info().thread_timeout != "16") GTEST_SKIP() << "OPENBLAS_THREAD_TIMEOUT is set";
+  const int saved = tg::get_num_threads();
+  tg::set_num_threads(2);
+  tg::manual_seed(0);
+  const tg::Tensor a = tg::randn({512, 512}), b = tg::randn({512, 512});
+  const tg::Tensor c = tg::mm(a, b) + 1;  // a product, then the pool
+  const double before = process_cpu_seconds();
+  usleep(200000);
+  const double used = process_cpu_seconds() - before;
+  tg::set_num_threads(saved);
+  EXPECT_LT(used, 0.02) << "CPU seconds used while idle";
+  EXPECT_EQ(c.size(0), 512);
+}
+
+// Inside a SingleThreaded scope (nested or not, and whatever set_num_threads asks meanwhile) the
+// BLAS runs on one thread; the last scope to close restores the pool's count.
+TEST(BlasThreads, SingleThreadedScopesNestAndRestore) {
+  const int saved = tg::get_num_threads();
+  tg::set_num_threads(3);
+  {
+    blas::SingleThreaded outer;
+    EXPECT_EQ(blas::num_threads(), 1);
+    {
+      blas::SingleThreaded inner;
+      EXPECT_EQ(blas::num_threads(), 1);
+    }
+    EXPECT_EQ(blas::num_threads(), 1);
+    tg::set_num_threads(2);
+    EXPECT_EQ(blas::num_threads(), 1);
+  }
+  EXPECT_EQ(blas::num_threads(), 2);
+  tg::set_num_threads(saved);
+  EXPECT_EQ(blas::num_threads(), saved);
 }
 
 TEST(BlasThreads, FollowSetNumThreads) {
