@@ -7,13 +7,13 @@
 #
 #   bench/device/pack.sh [BUILD_DIR] [DEST]    (defaults: build-bench, .devicerun)
 #
-# BUILD_DIR must hold bench_{mlp,widenet,small_ops,widenet_parts}_tg. DEST is replaced. Then, on
+# BUILD_DIR must hold bench_{mlp,widenet,small_ops,widenet_parts,conv}_tg. DEST is replaced. Then, on
 # the other machine, in the same relative place: `bash DEST/run.sh` (OUT names the results folder).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build=${1:-build-bench}
 dest=${2:-.devicerun}
-progs=(bench_mlp_tg bench_widenet_tg bench_small_ops_tg bench_widenet_parts_tg)
+progs=(bench_mlp_tg bench_widenet_tg bench_small_ops_tg bench_widenet_parts_tg bench_conv_tg)
 openblas=$(readlink -f /usr/lib/x86_64-linux-gnu/libopenblas.so.0)
 
 rm -rf "$dest"
@@ -34,7 +34,7 @@ ldd "$dest"/bin/* "${deps[@]}" | awk '/=> \// { print $3 }' | sort -u |
 for f in "${deps[@]}"; do cp -L "$f" "$libs/"; done
 mv "$libs/$(basename "$openblas")" "$libs/libopenblas.so.0" 2> /dev/null || true
 (cd "$libs" && tar cJf - .) > "$dest/libs.tar.xz"
-cp "$here"/../{mlp.cpp,widenet.cpp,widenet.h,widenet_parts.cpp,small_ops.cpp,small_ops.h,backend.h,bench_main.h} \
+cp "$here"/../{mlp.cpp,conv.cpp,widenet.cpp,widenet.h,widenet_parts.cpp,small_ops.cpp,small_ops.h,backend.h,bench_main.h} \
   "$dest/src/"
 cp -r /usr/include/benchmark "$dest/inc/"
 cp "$here/run.sh" "$dest/"

@@ -1,8 +1,9 @@
 #!/bin/bash
 # Runs on a machine without Debian's packages (the `device` machine: 16 cores, libtorch in its Python
 # wheel), from the folder bench/device/pack.sh made: tensorgrad's benchmark programs as built
-# here, side by side with libtorch compiled there against the wheel's headers. The MLP step at
-# 1/4/8/16 threads, WideNet and its parts and the small ops at 1 thread, tensorgrad's MLP with
+# here, side by side with libtorch compiled there against the wheel's headers. The MLP step and the
+# convolution steps at 1/4/8/16 threads, WideNet and its parts and the small ops at 1 thread (and
+# WideNet's profile where perf is installed), the CPU an idle process burns, tensorgrad's MLP with
 # OPENBLAS_CORETYPE=Prescott, and the MLP's sgemm calls alone through OpenBLAS's kernels and BLIS.
 # Everything goes to $OUT/log.txt (and the JSON files to $OUT/json.tar.gz). If libtorch does not
 # compile, the tensorgrad side still runs and the compiler's messages are printed.
@@ -47,7 +48,7 @@ torch_ok=0
 pids=()
 if [[ -n $CXX && -d $TINC ]]; then
   ln -sf libbenchmark.so.1debian lib/libbenchmark.so
-  for b in mlp widenet small_ops widenet_parts; do
+  for b in mlp conv widenet small_ops widenet_parts; do
     timeout 200 "$CXX" -O2 -std=c++20 -w -D_GLIBCXX_USE_CXX11_ABI=$ABI -DTG_BENCH_LIBTORCH \
       -Iinc -isystem "$TINC" -isystem "$TINC/torch/csrc/api/include" "src/$b.cpp" \
       -o "tbin/bench_${b}_torch" -Llib -lbenchmark -L"$TLIB" -Wl,--no-as-needed -ltorch_cpu -lc10 \
@@ -55,7 +56,7 @@ if [[ -n $CXX && -d $TINC ]]; then
     pids+=($!)
   done
   wait "${pids[@]}"  # not a plain wait: that would also wait for the tee behind the exec above
-  for b in mlp widenet small_ops widenet_parts; do
+  for b in mlp conv widenet small_ops widenet_parts; do
     if [[ -x tbin/bench_${b}_torch ]]; then torch_ok=1; else
       echo "libtorch compile of $b FAILED:"; tail -30 "tbin/$b.log"; fi
   done
@@ -92,6 +93,23 @@ for n in 4 8 16; do
   run tg_mlp_${n}t $n "$cpus" bin/bench_mlp_tg
   run torch_mlp_${n}t $n "$cpus" tbin/bench_mlp_torch
 done
+for n in 1 4 8 16; do
+  cpus=$(last $n) || continue
+  el "== convolution steps (LeNet, ResNet block, DCGAN generator), $n threads on CPUs $cpus"
+  run tg_conv_${n}t $n "$cpus" bin/bench_conv_tg
+  run torch_conv_${n}t $n "$cpus" tbin/bench_conv_torch
+done
+el "== CPU used by tensorgrad's MLP process at 16 threads, per step (user+sys, /usr/bin/time or bash's times)"
+cpus=$(last 16) && { time BENCH_THREADS=16 "${TS[@]}" ${TS[@]:+"$cpus"} bin/bench_mlp_tg \
+  --benchmark_repetitions=1 --benchmark_min_time=1 2>&1 | grep -E "mlp_step"; }
+if command -v perf > /dev/null; then
+  el "== perf profile of tensorgrad's WideNet epoch, 1 thread"
+  BENCH_THREADS=1 perf record -q -o "$OUT/widenet.perf" "${TS[@]}" ${TS[@]:+0} bin/bench_widenet_tg \
+    --benchmark_min_time=2 > /dev/null 2>&1 &&
+    perf report -q -i "$OUT/widenet.perf" --no-children --sort dso,symbol 2> /dev/null | head -30 |
+      cut -c1-160
+  rm -f "$OUT/widenet.perf"
+fi
 el "== tensorgrad MLP, 16 threads, OPENBLAS_CORETYPE=Prescott"
 cpus=$(last 16) && run tg_mlp_16t_prescott 16 "$cpus" bin/bench_mlp_tg OPENBLAS_CORETYPE=Prescott
 el "== diagnostics: WideNet with tensorgrad's vector code capped at AVX2; MLP with OpenBLAS's own (SSE3) kernels, as before the change; MLP with SkylakeX kernels"
