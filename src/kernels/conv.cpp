@@ -241,10 +241,15 @@ void conv_weight_gemm(const Tensor& w, const Tensor& a, const Tensor& b, const C
   TG_DISPATCH_NUMERIC(a.scalar_type(), "convolution_backward", [&] {
     const int64_t pieces = image_pieces(N, Ca * rows * L);
     // The first piece sums into w; each other piece into a buffer of its own, added to w in piece
-    // order afterwards, so that a given thread count always gives the same bits.
+    // order afterwards, so that a given thread count always gives the same bits. The buffers are
+    // allocated here, on the thread that frees them: the buffer pools are per thread, and blocks
+    // taken on a worker and given back here would pile up in this thread's pool step after step.
     std::vector<Tensor> partial(static_cast<size_t>(pieces));
+    partial[0] = w;
+    for (int64_t p = 1; p < pieces; ++p)
+      partial[static_cast<size_t>(p)] = make_empty({Ca * rows}, w.scalar_type());
     for_each_piece(N, pieces, [&](int64_t p, int64_t n0, int64_t n1) {
-      Tensor dst = p == 0 ? w : make_empty({Ca * rows}, w.scalar_type());
+      const Tensor& dst = partial[static_cast<size_t>(p)];
       scalar_t* dp = impl_of(dst)->data_as<scalar_t>();
       std::fill(dp, dp + Ca * rows, scalar_t(0));
       Tensor col = pointwise ? Tensor() : make_empty({Cb * K, L}, b.scalar_type());
@@ -262,7 +267,6 @@ void conv_weight_gemm(const Tensor& w, const Tensor& a, const Tensor& b, const C
                matrix(a, ca, L, L, (n * Ca + g * ca) * L),
                matrix_t(src, rows, L, L, src_offset + g * rows * L), 1.0, 1.0);
       }
-      partial[static_cast<size_t>(p)] = dst;
     });
     scalar_t* wp = impl_of(w)->data_as<scalar_t>();
     for (int64_t p = 1; p < pieces; ++p) {

@@ -1,5 +1,6 @@
 // The default generator from several threads at once: manual_seed, the random factories and module
-// construction (which draws the initial weights). Run under ThreadSanitizer by `make test-tsan`.
+// construction (which draws the initial weights); convolutions, whose batches the pool splits,
+// started from several threads. Run under ThreadSanitizer by `make test-tsan`.
 #include <atomic>
 #include <set>
 #include <thread>
@@ -119,6 +120,30 @@ TEST(AdversarialThreads, SharedGeneratorLockedThroughItsMutex) {
   tg::Generator ref(7);
   for (int i = 0; i < kThreads * 50; ++i) (void)tg::rand({10}, &ref);
   EXPECT_EQ(shared.random(), ref.random());
+}
+
+// A convolution's forward and backward from several user threads at once, each split over the
+// pool's threads by images (the BLAS single-threaded meanwhile): the same bits as one at a time.
+TEST(AdversarialThreads, ConvolutionsFromSeveralThreads) {
+  const int saved = tg::get_num_threads();
+  tg::set_num_threads(2);
+  tg::manual_seed(5);
+  const Tensor x = tg::randn({6, 4, 12, 12}), w = tg::randn({6, 4, 3, 3});
+  auto run = [&] {
+    Tensor xi = x.clone().requires_grad_(true), wi = w.clone().requires_grad_(true);
+    Tensor y = tg::conv2d(xi, wi, Tensor(), 1, 1);
+    (y * y).sum().backward();
+    return std::vector<Tensor>{y.detach(), xi.grad(), wi.grad()};
+  };
+  const std::vector<Tensor> want = run();
+  std::vector<std::vector<Tensor>> got(kThreads);
+  run_threads([&](int t) {
+    for (int i = 0; i < 5; ++i) got[t] = run();
+  });
+  tg::set_num_threads(saved);
+  for (int t = 0; t < kThreads; ++t)
+    for (size_t i = 0; i < want.size(); ++i)
+      EXPECT_TRUE(tg::equal(got[t][i], want[i])) << "thread " << t << ", result " << i;
 }
 
 }  // namespace
