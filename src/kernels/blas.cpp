@@ -32,7 +32,7 @@ using get_int_fn = int (*)();
 using get_str_fn = char* (*)();
 
 // OpenBLAS's worker spin before sleeping, as a power of two of TSC cycles (see load()).
-constexpr const char* kThreadTimeout = "16";
+constexpr const char* kThreadTimeout = "18";
 
 struct Library {
   sgemm_fn sgemm = nullptr;
@@ -101,8 +101,11 @@ Library load() {
   // 2^28 TSC cycles, about 0.1 s, before they sleep: a training loop's BLAS workers then never
   // sleep, and take the cores from tensorgrad's pool and from other processes between products
   // (measured: a process idle for 200 ms after one 512^3 product at 2 threads used 98 ms of CPU).
-  // 2^16 cycles (20-30 us) matches how long the pool's own workers spin. A value the user set is
-  // kept: it is OpenBLAS's documented knob for exactly this trade.
+  // 2^18 cycles (about 0.1 ms, near GNU OpenMP's default spin) still bridges the elementwise ops
+  // between the products of one training step, so that a step at 16 threads does not pay for
+  // waking 15 sleeping workers before each product, and lets them sleep as soon as the process
+  // does anything else. A value the user set is kept: it is OpenBLAS's documented knob for
+  // exactly this trade.
   const char* timeout = std::getenv("OPENBLAS_THREAD_TIMEOUT");
   lib.info.thread_timeout = timeout && *timeout ? timeout : kThreadTimeout;
   bool was_loaded = false;

@@ -119,7 +119,7 @@ TEST(BlasCore, TensorgradOverrideIsObeyed) {
 TEST(BlasThreads, WorkerSpinIsShortUnlessTheUserChoseOne) {
   ASSERT_TRUE(blas::available()) << blas::info().reason;
   std::string out = run_child("OPENBLAS_THREAD_TIMEOUT", "");
-  EXPECT_EQ(field(out, "timeout"), "16") << out;
+  EXPECT_EQ(field(out, "timeout"), "18") << out;
   EXPECT_EQ(field(out, "timeout_env"), "(unset)") << out;
   out = run_child("OPENBLAS_THREAD_TIMEOUT", "OPENBLAS_THREAD_TIMEOUT=20");
   EXPECT_EQ(field(out, "timeout"), "20") << out;
@@ -137,7 +137,7 @@ double process_cpu_seconds() {
 // used about 100 ms of CPU.
 TEST(BlasThreads, IdleWorkersSleep) {
   ASSERT_TRUE(blas::available()) << blas::info().reason;
-  if (blas::info().thread_timeout != "16") GTEST_SKIP() << "OPENBLAS_THREAD_TIMEOUT is set";
+  if (blas::info().thread_timeout != "18") GTEST_SKIP() << "OPENBLAS_THREAD_TIMEOUT is set";
   const int saved = tg::get_num_threads();
   tg::set_num_threads(2);
   tg::manual_seed(0);
