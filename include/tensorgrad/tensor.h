@@ -56,6 +56,13 @@ struct TensorImpl {
   // that keeps it keeps a constant, which freeing the graph leaves in place.
   bool wrapped_number = false;
   std::unique_ptr<AutogradMeta> autograd;
+  // Set on the result of a view op run in grad mode: the tensor it views (for a view of a view,
+  // the first tensor of the chain), and the storage version at which the view's history was last
+  // set. An in-place op through the view gives the base the history of the write (CopySlices);
+  // one through the base or another of its views changes the version, and the view's history is
+  // then made again from the base's before it is next used (autograd/function.cpp).
+  std::shared_ptr<TensorImpl> view_base;
+  uint32_t view_version = 0;
 
   char* data() const;
   template <typename T>
@@ -271,8 +278,7 @@ class Tensor {
   Tensor& scatter_add_(int64_t d, const Tensor& index, const Tensor& src);
   Tensor index_add(int64_t d, const Tensor& index, const Tensor& source,
                    const Scalar& alpha = 1) const;
-  Tensor& index_add_(int64_t d, const Tensor& index, const Tensor& source,
-                     const Scalar& alpha = 1);
+  Tensor& index_add_(int64_t d, const Tensor& index, const Tensor& source, const Scalar& alpha = 1);
 
   // ---- libtorch's indexing (tensorgrad/indexing.h; src/ops/indexing.cpp, src/ops/scatter.cpp)
   // x.index({Slice(), 0, None, idx}) is Python's x[:, 0, None, idx]: a view when every entry is an
@@ -412,8 +418,7 @@ class Tensor {
   Tensor& random_(Generator* gen = nullptr);
   Tensor& random_(int64_t to, Generator* gen = nullptr);
   Tensor& random_(int64_t from, std::optional<int64_t> to, Generator* gen = nullptr);
-  Tensor multinomial(int64_t num_samples, bool replacement = false,
-                     Generator* gen = nullptr) const;
+  Tensor multinomial(int64_t num_samples, bool replacement = false, Generator* gen = nullptr) const;
   Tensor clone() const;
   Tensor to(ScalarType t, bool non_blocking = false, bool copy = false) const;
   Tensor to(Device d, ScalarType t, bool non_blocking = false, bool copy = false) const;

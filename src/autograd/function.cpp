@@ -2,7 +2,9 @@
 
 #include <atomic>
 
+#include "kernels/copy.h"
 #include "tensorgrad/autograd.h"
+#include "tensorgrad/tensor.h"
 
 namespace tg::autograd {
 
@@ -130,6 +132,9 @@ std::shared_ptr<TensorImpl> accumulate_grad_variable(const Node* n) {
 
 Edge gradient_edge(const Tensor& t) {
   auto* impl = impl_of(t);
+  if (__builtin_expect(impl->view_base != nullptr, 0) &&
+      impl->view_version != impl->storage->version)
+    refresh_view_history(impl);
   if (!impl->autograd) return {};
   if (impl->autograd->grad_fn) return {impl->autograd->grad_fn, impl->autograd->output_nr};
   if (impl->autograd->requires_grad) return {grad_accumulator(t), 0};
@@ -151,8 +156,10 @@ void collect_next_edges(Node& node, TensorRefs inputs) {
   }
 }
 
-void set_history(const Tensor& output, const std::shared_ptr<Node>& node, uint32_t output_nr) {
-  auto& meta = impl_of(output)->meta();
+namespace {
+
+void set_history_of(TensorImpl* impl, const std::shared_ptr<Node>& node, uint32_t output_nr) {
+  auto& meta = impl->meta();
   // An in-place op gives the tensor a new grad_fn; as in PyTorch its retain_grad hook moves along,
   // so that .grad() is the gradient of the tensor's new value.
   if (meta.retains_grad && meta.grad_fn && meta.grad_fn != node) {
@@ -172,6 +179,142 @@ void set_history(const Tensor& output, const std::shared_ptr<Node>& node, uint32
   meta.requires_grad = true;
 }
 
+// Where a tracked view lies in its base: sizes and strides, and the offset from the base's first
+// element. The base is contiguous (check_inplace refuses a write through a view of any other), so
+// the same geometry finds the view's elements in any contiguous tensor of the base's shape, such
+// as a gradient of the base.
+struct ViewGeometry {
+  DimVector base_sizes;
+  DimVector sizes;
+  DimVector strides;
+  int64_t offset = 0;
+};
+
+ViewGeometry geometry_of(const TensorImpl* view) {
+  const TensorImpl* base = view->view_base.get();
+  return {base->sizes, view->sizes, view->strides, view->offset - base->offset};
+}
+
+Tensor region_of(const Tensor& contiguous_base, const ViewGeometry& g) {
+  return make_view(contiguous_base, g.sizes, g.strides,
+                   impl_of(contiguous_base)->offset + g.offset);
+}
+
+Tensor gather_region(const Tensor& t, const ViewGeometry& g);
+
+// Zeros of the base's shape with `g` (of the view's shape) written where the view lies; recorded,
+// so that a create_graph backward through a write into a view can be differentiated again.
+Tensor scatter_region(const Tensor& grad, const ViewGeometry& g) {
+  Tensor z = zeros(g.base_sizes, grad.scalar_type());
+  kernels::copy(region_of(z, g), grad);
+  if (should_record({&grad}))
+    record("AsStridedScatterBackward", {&grad}, {&z}, {},
+           [g](const tensor_list& gg, const tensor_list&) {
+             return tensor_list{gather_region(gg[0], g)};
+           });
+  return z;
+}
+
+// The view's elements of `t` (of the base's shape) as a new contiguous tensor; recorded.
+Tensor gather_region(const Tensor& t, const ViewGeometry& g) {
+  Tensor out = make_empty(g.sizes, t.scalar_type());
+  kernels::copy(out, region_of(t.contiguous(), g));
+  if (should_record({&t}))
+    record("AsStridedBackward0", {&t}, {&out}, {}, [g](const tensor_list& gg, const tensor_list&) {
+      return tensor_list{scatter_region(gg[0], g)};
+    });
+  return out;
+}
+
+// The history of a tracked view: a view of its base's current value.
+void set_view_history(TensorImpl* view, const Edge& base_edge, const Node::InputMeta& base_meta) {
+  const ViewGeometry g = geometry_of(view);
+  auto fn = [g](const tensor_list& gg, const tensor_list&) {
+    return tensor_list{scatter_region(gg[0], g)};
+  };
+  auto node = make_pooled<LambdaNode<decltype(fn)>>("AsStridedBackward0", std::move(fn));
+  node->next_edges_.push_back(base_edge);
+  node->input_meta_.push_back(base_meta);
+  set_history_of(view, node, 0);
+  view->view_version = view->storage->version;
+}
+
+Node::InputMeta meta_of(const TensorImpl* t) { return {t->sizes, t->dtype}; }
+
+// The base's history after an in-place op wrote through one of its views (PyTorch's CopySlices):
+// the base is its old value with the view's elements replaced by the op's result. Backward: the
+// gradient outside the view goes to the base's old history; inside it, through the op's own
+// node, whose edges (to the view's old value and the op's other inputs) are this node's edges
+// after the first.
+struct CopySlices final : Node {
+  CopySlices(ViewGeometry g, std::shared_ptr<Node> fn)
+      : geometry(std::move(g)), fn(std::move(fn)) {}
+  // libtorch's C++ name, as AccumulateGrad's above (Python shows the class name, CopySlices).
+  std::string name() const override { return "torch::autograd::CopySlices"; }
+  tensor_list apply(tensor_list&& grads) override {
+    tensor_list out(num_inputs());
+    const Tensor& g = grads[0];
+    if (!g.defined()) return out;
+    const Tensor inside = gather_region(g, geometry);
+    if (should_compute_output(0)) out[0] = g - scatter_region(inside, geometry);
+    tensor_list res = fn->apply(tensor_list{inside});
+    for (size_t i = 0; i < res.size() && i + 1 < out.size(); ++i) out[i + 1] = std::move(res[i]);
+    return out;
+  }
+  void release_variables() override { fn->release_variables(); }
+  ViewGeometry geometry;
+  std::shared_ptr<Node> fn;
+};
+
+// An in-place op on a tracked view recorded `node` for the view's new value.
+void rebase_view_history(TensorImpl* view, const std::shared_ptr<Node>& node) {
+  const std::shared_ptr<TensorImpl> base_impl = view->view_base;
+  const Tensor base(base_impl);
+  auto copy_slices = make_pooled<CopySlices>(geometry_of(view), node);
+  const bool base_grad = base_impl->requires_grad();
+  copy_slices->next_edges_.push_back(base_grad ? gradient_edge(base) : Edge{});
+  copy_slices->input_meta_.push_back(base_grad ? meta_of(base_impl.get()) : Node::InputMeta{});
+  for (size_t i = 0; i < node->next_edges_.size(); ++i) {
+    copy_slices->next_edges_.push_back(node->next_edges_[i]);
+    copy_slices->input_meta_.push_back(node->input_meta_[i]);
+  }
+  set_history_of(base_impl.get(), copy_slices, 0);
+  set_view_history(view, {copy_slices, 0}, meta_of(base_impl.get()));
+}
+
+}  // namespace
+
+void refresh_view_history(TensorImpl* view) {
+  view->view_version = view->storage->version;
+  TensorImpl* base = view->view_base.get();
+  if (!base->requires_grad()) return;
+  set_view_history(view, gradient_edge(Tensor(view->view_base)), meta_of(base));
+}
+
+void track_view(const Tensor& view, const Tensor& self) {
+  TensorImpl* v = impl_of(view);
+  TensorImpl* s = impl_of(self);
+  v->view_base = s->view_base ? s->view_base : self.impl();
+  v->view_version = v->storage->version;
+}
+
+void set_history(const Tensor& output, const std::shared_ptr<Node>& node, uint32_t output_nr) {
+  TensorImpl* impl = impl_of(output);
+  if (__builtin_expect(impl->view_base != nullptr, 0)) impl->view_base.reset();
+  set_history_of(impl, node, output_nr);
+}
+
+void rebase_history(const Tensor& self, const std::shared_ptr<Node>& node, uint32_t output_nr) {
+  TensorImpl* impl = impl_of(self);
+  if (impl->view_base) {
+    TG_CHECK(output_nr == 0 && node->num_outputs_ == 1, node->name(),
+             ": an op with several outputs cannot write into a view in place");
+    rebase_view_history(impl, node);
+    return;
+  }
+  set_history_of(impl, node, output_nr);
+}
+
 SavedVariable::SavedVariable(const Tensor& t, bool is_output) : is_output_(is_output) {
   if (!t.defined()) return;
   auto* impl = impl_of(t);
@@ -182,7 +325,10 @@ SavedVariable::SavedVariable(const Tensor& t, bool is_output) : is_output_(is_ou
   requires_grad_ = impl->requires_grad();
   bool is_leaf = !impl->autograd || !impl->autograd->grad_fn;
   if (is_leaf && !is_output) {
-    data_ = t;  // a leaf has no grad_fn, so holding it makes no cycle; unpack returns it as is
+    // A leaf has no grad_fn, so holding it makes no cycle; unpack returns it as is. A view that
+    // needs no gradient is held as an alias instead: it would hold its base, whose history a
+    // later write through another view may lead back to this node.
+    data_ = impl->view_base && !requires_grad_ ? make_alias(t) : t;
     leaf_ = true;
   } else {
     data_ = make_alias(t);
@@ -228,10 +374,24 @@ void check_inplace(const Tensor& self, std::initializer_list<const Tensor*> othe
     }
     bool any_grad = impl->requires_grad();
     for (const Tensor* o : others) any_grad = any_grad || needs_grad(*o);
-    TG_CHECK(!(any_grad && impl->is_view), op,
-             ": in-place operations on a view of a tensor that takes part in autograd are not "
-             "supported; apply the op out of place (shape ",
-             impl->sizes.ref(), ")");
+    if (any_grad && impl->is_view) {
+      // Views made by view ops are tracked (set_history rebases them); other aliases (detach(),
+      // the outputs of split or unbind) and views of bases laid out other than contiguously are
+      // not.
+      const TensorImpl* base = impl->view_base.get();
+      TG_CHECK(base && base->contiguous, op,
+               ": in-place operations on a view of a tensor that takes part in autograd are not "
+               "supported; apply the op out of place (shape ",
+               impl->sizes.ref(), ")");
+      TG_CHECK(!(base->autograd && base->autograd->requires_grad && !base->autograd->grad_fn), op,
+               ": a view of a leaf Variable that requires grad is being used in an in-place "
+               "operation.");
+      for (size_t d = 0; d < impl->sizes.size(); ++d)
+        TG_CHECK(impl->strides[d] != 0 || impl->sizes[d] <= 1, op,
+                 ": unsupported operation: more than one element of the written-to tensor refers "
+                 "to a single memory location. Please clone() the tensor before performing the "
+                 "operation.");
+    }
   }
 }
 

@@ -76,7 +76,10 @@ std::shared_ptr<Node> grad_accumulator(const Tensor& t);
 bool is_accumulate_grad(const Node* n);
 std::shared_ptr<TensorImpl> accumulate_grad_variable(const Node* n);
 
-inline bool needs_grad(const Tensor& t) { return t.defined() && impl_of(t)->requires_grad(); }
+// Always inlined, as should_record: they run for every input of every op.
+[[gnu::always_inline]] inline bool needs_grad(const Tensor& t) {
+  return t.defined() && impl_of(t)->requires_grad();
+}
 
 // A tensor_list borrowed from a per-thread free list and returned empty (capacity kept), so that
 // the lists a backward step needs cost no allocation.
@@ -152,8 +155,34 @@ struct ToSave {
 inline ToSave save(const Tensor& t) { return {t, false}; }
 inline ToSave save_output(const Tensor& t) { return {t, true}; }
 
+// Gives an op's output the history (node, output_nr). An output that is a view of the op's own
+// buffer stops being tracked as a view: its history is the op's, not the buffer's.
 void set_history(const Tensor& output, const std::shared_ptr<Node>& node, uint32_t output_nr);
+// The same for the tensor an in-place op wrote. Written through a tracked view, the base takes a
+// CopySlices node (its old value with the view's elements replaced) and the view becomes a view
+// of that.
+void rebase_history(const Tensor& self, const std::shared_ptr<Node>& node, uint32_t output_nr);
+// Marks `view`, just made from `self` by a view op, as a view of self's base (or of self).
+void track_view(const Tensor& view, const Tensor& self);
 void collect_next_edges(Node& node, TensorRefs inputs);
+
+namespace detail {
+// A node named `name` with backward fn, an edge to each input and `num_outputs` output slots.
+template <typename F>
+std::shared_ptr<LambdaNode<std::decay_t<F>>> new_node(const char* name, TensorRefs inputs,
+                                                      size_t num_outputs, F&& fn) {
+  auto node = make_pooled<LambdaNode<std::decay_t<F>>>(name, std::forward<F>(fn));
+  collect_next_edges(*node, inputs);
+  node->num_outputs_ = num_outputs;
+  return node;
+}
+template <typename N>
+void save_all(N& node, std::initializer_list<ToSave> saved) {
+  if (saved.size() == 0) return;
+  node.saved_.reserve(saved.size());
+  for (const auto& s : saved) node.saved_.emplace_back(s.t, s.is_output);
+}
+}  // namespace detail
 
 // The one way an op joins the graph: a new node named `name` whose backward is
 // fn(const tensor_list& grad_outputs, const tensor_list& saved) -> tensor_list (one gradient per
@@ -162,20 +191,25 @@ void collect_next_edges(Node& node, TensorRefs inputs);
 template <typename F>
 void record(const char* name, TensorRefs inputs, TensorRefs outputs,
             std::initializer_list<ToSave> saved, F&& fn) {
-  auto node = make_pooled<LambdaNode<std::decay_t<F>>>(name, std::forward<F>(fn));
-  collect_next_edges(*node, inputs);
-  node->num_outputs_ = outputs.size();
+  auto node = detail::new_node(name, inputs, outputs.size(), std::forward<F>(fn));
   // History first: a saved output records the grad_fn and output_nr it has just been given.
   for (size_t k = 0; k < outputs.size(); ++k)
     set_history(outputs[k], node, static_cast<uint32_t>(k));
-  if (saved.size() != 0) {
-    node->saved_.reserve(saved.size());
-    for (const auto& s : saved) node->saved_.emplace_back(s.t, s.is_output);
-  }
+  detail::save_all(*node, saved);
+}
+
+// record() for an in-place op whose one output is `self`, also one of the inputs: the node
+// becomes self's history through rebase_history (a write through a view is the base's too).
+template <typename F>
+void record_inplace(const char* name, TensorRefs inputs, const Tensor& self,
+                    std::initializer_list<ToSave> saved, F&& fn) {
+  auto node = detail::new_node(name, inputs, 1, std::forward<F>(fn));
+  rebase_history(self, node, 0);
+  detail::save_all(*node, saved);
 }
 
 // True when an op with these inputs must record a node.
-inline bool should_record(TensorRefs inputs) {
+[[gnu::always_inline]] inline bool should_record(TensorRefs inputs) {
   if (!grad_mode()) return false;
   for (size_t i = 0; i < inputs.size(); ++i)
     if (needs_grad(inputs[i])) return true;
@@ -184,8 +218,8 @@ inline bool should_record(TensorRefs inputs) {
 
 // Checks and history for an in-place op on self: errors for leaves that require grad and for
 // views of tensors that require grad (under grad mode), bumps the version counter. Call before
-// writing; then, if the op is differentiable, record the node with self as output via
-// rebase_history().
+// writing; then, if the op is differentiable, record the node with self as output through
+// record_inplace() or rebase_history().
 void check_inplace(const Tensor& self, std::initializer_list<const Tensor*> others, const char* op);
 
 }  // namespace tg::autograd

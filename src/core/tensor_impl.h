@@ -107,7 +107,17 @@ inline AutogradMeta& TensorImpl::meta() {
   if (!autograd) autograd.reset(new AutogradMeta());
   return *autograd;
 }
-inline bool TensorImpl::requires_grad() const { return autograd && autograd->requires_grad; }
+namespace autograd {
+// Makes a view's history again from its base's after the storage was written (see view_base).
+// Cold: most tensors are no views, and the check must not keep the ops' inline paths from being
+// inlined.
+[[gnu::cold]] void refresh_view_history(TensorImpl* view);
+}  // namespace autograd
+inline bool TensorImpl::requires_grad() const {
+  if (__builtin_expect(view_base != nullptr, 0) && view_version != storage->version)
+    autograd::refresh_view_history(const_cast<TensorImpl*>(this));
+  return autograd && autograd->requires_grad;
+}
 inline void TensorImpl::bump_version() {
   if (__builtin_expect(storage->inference, 0) && !inference_mode_enabled)
     throw_inplace_on_inference_tensor();

@@ -5,8 +5,8 @@
 #include <limits>
 
 #include "autograd/function.h"
-#include "kernels/copy.h"
 #include "core/checked.h"
+#include "kernels/copy.h"
 #include "kernels/dispatch.h"
 #include "ops/internal.h"
 
@@ -83,8 +83,8 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, const 
   TG_CHECK(st > 0 || st < 0, "arange: step must be nonzero");  // also refuses a NaN step
   TG_CHECK(std::isfinite(s) && std::isfinite(e), "arange: unsupported range: ", s, " -> ", e);
   TG_CHECK((st > 0 && e >= s) || (st < 0 && e <= s),
-           "arange: upper bound and larger bound inconsistent with step sign (start ", s, ", end ", e,
-           ", step ", st, ")");
+           "arange: upper bound and larger bound inconsistent with step sign (start ", s, ", end ",
+           e, ", step ", st, ")");
   const double size_d = std::ceil((e - s) / st);
   // 2^63 itself does not convert to int64_t (PyTorch's <= max lets it through).
   TG_CHECK(size_d >= 0 && size_d < 9223372036854775808.0,
@@ -115,7 +115,8 @@ Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, const Tenso
   TG_CHECK(sizes.size() == strides.size(), "from_blob: sizes ", sizes, " and strides ", strides,
            " differ in length");
   for (size_t i = 0; i < sizes.size(); ++i)
-    TG_CHECK(sizes[i] >= 0 && strides[i] >= 0, "from_blob: bad sizes ", sizes, " or strides ", strides);
+    TG_CHECK(sizes[i] >= 0 && strides[i] >= 0, "from_blob: bad sizes ", sizes, " or strides ",
+             strides);
   const size_t nbytes = checked::storage_bytes(sizes, strides, element_size(o.dtype()));
   auto impl = make_pooled<TensorImpl>();
   impl->storage = make_pooled<Storage>(data, nbytes);
@@ -226,8 +227,8 @@ Tensor& Tensor::copy_(const Tensor& src, bool) {
   if (rec) {
     const ScalarType src_t = src.scalar_type();
     DimVector src_sizes = src.sizes();
-    autograd::record(
-        "CopyBackwards", {this, &src}, {this}, {},
+    autograd::record_inplace(
+        "CopyBackwards", {this, &src}, *this, {},
         [src_t, src_sizes](const autograd::tensor_list& g, const autograd::tensor_list&) {
           return autograd::tensor_list{zeros_like(g[0]), sum_to(g[0], src_sizes).to(src_t)};
         });
@@ -241,10 +242,10 @@ Tensor& Tensor::fill_(const Scalar& v) {
   kernels::fill(*this, v);
   impl_->bump_version();
   if (impl_->requires_grad() && autograd::GradMode::is_enabled())
-    autograd::record("FillBackward0", {this}, {this}, {},
-                     [](const autograd::tensor_list& g, const autograd::tensor_list&) {
-                       return autograd::tensor_list{zeros_like(g[0])};
-                     });
+    autograd::record_inplace("FillBackward0", {this}, *this, {},
+                             [](const autograd::tensor_list& g, const autograd::tensor_list&) {
+                               return autograd::tensor_list{zeros_like(g[0])};
+                             });
   return *this;
 }
 

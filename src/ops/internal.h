@@ -48,7 +48,7 @@ Tensor& inplace(Tensor& self, std::initializer_list<const Tensor*> others, Scala
   Tensor r = slow(self.clone());
   kernels::copy(self, r);
   impl_of(self)->bump_version();
-  autograd::set_history(self, impl_of(r)->autograd->grad_fn, impl_of(r)->autograd->output_nr);
+  autograd::rebase_history(self, impl_of(r)->autograd->grad_fn, impl_of(r)->autograd->output_nr);
   return self;
 }
 

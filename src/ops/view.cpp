@@ -22,6 +22,8 @@ Tensor make_view_op(const Tensor& self, IntArrayRef sizes, IntArrayRef strides, 
                      [bw = std::forward<BW>(bw)](const tensor_list& g, const tensor_list&) {
                        return tensor_list{bw(g[0])};
                      });
+  // Set after the view's own history: a tracked view's set_history is an in-place write.
+  if (autograd::grad_mode()) autograd::track_view(out, self);
   return out;
 }
 

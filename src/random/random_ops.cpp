@@ -158,10 +158,10 @@ void check_normal_args(const Tensor& t, double std, const char* op) {
 // (derivatives.yaml: "self: zeros_like(grad)"), like fill_.
 void record_inplace(Tensor& self, const char* name) {
   if (impl_of(self)->requires_grad() && autograd::GradMode::is_enabled()) {
-    autograd::record(name, {&self}, {&self}, {},
-                     [](const autograd::tensor_list& g, const autograd::tensor_list&) {
-                       return autograd::tensor_list{zeros_like(g[0])};
-                     });
+    autograd::record_inplace(name, {&self}, self, {},
+                             [](const autograd::tensor_list& g, const autograd::tensor_list&) {
+                               return autograd::tensor_list{zeros_like(g[0])};
+                             });
   }
 }
 
