@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "core/parallel.h"
@@ -115,6 +116,18 @@ void fill_bias(T* out, const Tensor& bias, int64_t n, int64_t channels, int64_t 
     }
 }
 
+// Image n of b as the [channels * kernel, positions] matrix the products read: unfolded into col,
+// or b's own elements for a pointwise convolution. The tensor and the matrix's offset in it.
+template <typename T>
+std::pair<Tensor, int64_t> image_columns(const Tensor& b, const Tensor& col, int64_t n,
+                                         const ConvShape& s) {
+  const int64_t channels = b.size(1), offset = n * channels * s.image_numel();
+  if (s.is_pointwise()) return {b, offset};
+  unfold_image<T, false>(impl_of(b)->data_as<T>() + offset, impl_of(col)->data_as<T>(), channels,
+                         s);
+  return {col, 0};
+}
+
 // How a product over N images is split. With several threads, whole images go to each thread,
 // with a column buffer of its own and the BLAS running each product on its caller's thread:
 // when there are at least as many images as threads, or when one image's product (`macs`
@@ -175,7 +188,7 @@ void col2im(const Tensor& image, const Tensor& cols, const ConvShape& s) {
 void conv_unfold_gemm(const Tensor& a, const Tensor& b, const Tensor& w, const Tensor& bias,
                       const ConvShape& s, int64_t groups) {
   const int64_t N = a.size(0), Ca = a.size(1), Cb = b.size(1);
-  const int64_t K = s.kernel_numel(), L = s.cols_numel(), I = s.image_numel();
+  const int64_t K = s.kernel_numel(), L = s.cols_numel();
   const int64_t ca = Ca / groups, cb = Cb / groups, rows = cb * K;
   const bool pointwise = s.is_pointwise();
   TG_DISPATCH_NUMERIC(a.scalar_type(), "convolution", [&] {
@@ -183,14 +196,7 @@ void conv_unfold_gemm(const Tensor& a, const Tensor& b, const Tensor& w, const T
     for_each_piece(N, image_pieces(N, Ca * rows * L), [&](int64_t, int64_t n0, int64_t n1) {
       Tensor col = pointwise ? Tensor() : make_empty({Cb * K, L}, b.scalar_type());
       for (int64_t n = n0; n < n1; ++n) {
-        Tensor src = b;
-        int64_t src_offset = n * Cb * I;
-        if (!pointwise) {
-          unfold_image<scalar_t, false>(impl_of(b)->data_as<scalar_t>() + n * Cb * I,
-                                        impl_of(col)->data_as<scalar_t>(), Cb, s);
-          src = col;
-          src_offset = 0;
-        }
+        const auto [src, src_offset] = image_columns<scalar_t>(b, col, n, s);
         for (int64_t g = 0; g < groups; ++g)
           gemm(matrix(a, ca, L, L, (n * Ca + g * ca) * L), matrix(w, ca, rows, rows, g * ca * rows),
                matrix(src, rows, L, L, src_offset + g * rows * L), 1.0, 1.0);
@@ -235,7 +241,7 @@ void conv_gemm_fold(const Tensor& b, const Tensor& a, const Tensor& w, const Ten
 void conv_weight_gemm(const Tensor& w, const Tensor& a, const Tensor& b, const ConvShape& s,
                       int64_t groups) {
   const int64_t N = a.size(0), Ca = a.size(1), Cb = b.size(1);
-  const int64_t K = s.kernel_numel(), L = s.cols_numel(), I = s.image_numel();
+  const int64_t K = s.kernel_numel(), L = s.cols_numel();
   const int64_t ca = Ca / groups, cb = Cb / groups, rows = cb * K;
   const bool pointwise = s.is_pointwise();
   TG_DISPATCH_NUMERIC(a.scalar_type(), "convolution_backward", [&] {
@@ -254,14 +260,7 @@ void conv_weight_gemm(const Tensor& w, const Tensor& a, const Tensor& b, const C
       std::fill(dp, dp + Ca * rows, scalar_t(0));
       Tensor col = pointwise ? Tensor() : make_empty({Cb * K, L}, b.scalar_type());
       for (int64_t n = n0; n < n1; ++n) {
-        Tensor src = b;
-        int64_t src_offset = n * Cb * I;
-        if (!pointwise) {
-          unfold_image<scalar_t, false>(impl_of(b)->data_as<scalar_t>() + n * Cb * I,
-                                        impl_of(col)->data_as<scalar_t>(), Cb, s);
-          src = col;
-          src_offset = 0;
-        }
+        const auto [src, src_offset] = image_columns<scalar_t>(b, col, n, s);
         for (int64_t g = 0; g < groups; ++g)
           gemm(matrix(dst, ca, rows, rows, g * ca * rows),
                matrix(a, ca, L, L, (n * Ca + g * ca) * L),
