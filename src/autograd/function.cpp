@@ -132,9 +132,7 @@ std::shared_ptr<TensorImpl> accumulate_grad_variable(const Node* n) {
 
 Edge gradient_edge(const Tensor& t) {
   auto* impl = impl_of(t);
-  if (__builtin_expect(impl->view_base != nullptr, 0) &&
-      impl->view_version != impl->storage->version)
-    refresh_view_history(impl);
+  sync_view_history(impl);
   if (!impl->autograd) return {};
   if (impl->autograd->grad_fn) return {impl->autograd->grad_fn, impl->autograd->output_nr};
   if (impl->autograd->requires_grad) return {grad_accumulator(t), 0};
@@ -201,9 +199,19 @@ Tensor region_of(const Tensor& contiguous_base, const ViewGeometry& g) {
 }
 
 Tensor gather_region(const Tensor& t, const ViewGeometry& g);
+Tensor scatter_region(const Tensor& grad, const ViewGeometry& g);
 
-// Zeros of the base's shape with `g` (of the view's shape) written where the view lies; recorded,
-// so that a create_graph backward through a write into a view can be differentiated again.
+// The backward of a view of the base: the view's gradient put where the view lies, zeros around.
+struct ScatterRegionBackward {
+  ViewGeometry g;
+  tensor_list operator()(const tensor_list& grads, const tensor_list&) const {
+    return {scatter_region(grads[0], g)};
+  }
+};
+
+// Zeros of the base's shape with `grad` (of the view's shape) written where the view lies;
+// recorded, so that a create_graph backward through a write into a view can be differentiated
+// again.
 Tensor scatter_region(const Tensor& grad, const ViewGeometry& g) {
   Tensor z = zeros(g.base_sizes, grad.scalar_type());
   kernels::copy(region_of(z, g), grad);
@@ -219,27 +227,32 @@ Tensor scatter_region(const Tensor& grad, const ViewGeometry& g) {
 Tensor gather_region(const Tensor& t, const ViewGeometry& g) {
   Tensor out = make_empty(g.sizes, t.scalar_type());
   kernels::copy(out, region_of(t.contiguous(), g));
+  if (should_record({&t})) record("AsStridedBackward0", {&t}, {&out}, {}, ScatterRegionBackward{g});
+  return out;
+}
+
+// A contiguous copy of `t` (of the base's shape) with the view's elements set to zero; recorded
+// (it is its own backward). One pass over the base, where gather, scatter and subtract took four.
+Tensor zero_region(const Tensor& t, const ViewGeometry& g) {
+  Tensor out = make_empty(g.base_sizes, t.scalar_type());
+  kernels::copy(out, t);
+  kernels::fill(region_of(out, g), 0);
   if (should_record({&t}))
-    record("AsStridedBackward0", {&t}, {&out}, {}, [g](const tensor_list& gg, const tensor_list&) {
-      return tensor_list{scatter_region(gg[0], g)};
+    record("ZeroRegionBackward", {&t}, {&out}, {}, [g](const tensor_list& gg, const tensor_list&) {
+      return tensor_list{zero_region(gg[0], g)};
     });
   return out;
 }
 
 // The history of a tracked view: a view of its base's current value.
-void set_view_history(TensorImpl* view, const Edge& base_edge, const Node::InputMeta& base_meta) {
-  const ViewGeometry g = geometry_of(view);
-  auto fn = [g](const tensor_list& gg, const tensor_list&) {
-    return tensor_list{scatter_region(gg[0], g)};
-  };
-  auto node = make_pooled<LambdaNode<decltype(fn)>>("AsStridedBackward0", std::move(fn));
-  node->next_edges_.push_back(base_edge);
-  node->input_meta_.push_back(base_meta);
+void set_view_history(TensorImpl* view) {
+  const Tensor base(view->view_base);
+  auto node = make_pooled<LambdaNode<ScatterRegionBackward>>(
+      "AsStridedBackward0", ScatterRegionBackward{geometry_of(view)});
+  collect_next_edges(*node, {&base});
   set_history_of(view, node, 0);
   view->view_version = view->storage->version;
 }
-
-Node::InputMeta meta_of(const TensorImpl* t) { return {t->sizes, t->dtype}; }
 
 // The base's history after an in-place op wrote through one of its views (PyTorch's CopySlices):
 // the base is its old value with the view's elements replaced by the op's result. Backward: the
@@ -255,9 +268,8 @@ struct CopySlices final : Node {
     tensor_list out(num_inputs());
     const Tensor& g = grads[0];
     if (!g.defined()) return out;
-    const Tensor inside = gather_region(g, geometry);
-    if (should_compute_output(0)) out[0] = g - scatter_region(inside, geometry);
-    tensor_list res = fn->apply(tensor_list{inside});
+    if (should_compute_output(0)) out[0] = zero_region(g, geometry);
+    tensor_list res = fn->apply(tensor_list{gather_region(g, geometry)});
     for (size_t i = 0; i < res.size() && i + 1 < out.size(); ++i) out[i + 1] = std::move(res[i]);
     return out;
   }
@@ -268,27 +280,22 @@ struct CopySlices final : Node {
 
 // An in-place op on a tracked view recorded `node` for the view's new value.
 void rebase_view_history(TensorImpl* view, const std::shared_ptr<Node>& node) {
-  const std::shared_ptr<TensorImpl> base_impl = view->view_base;
-  const Tensor base(base_impl);
+  const Tensor base(view->view_base);
   auto copy_slices = make_pooled<CopySlices>(geometry_of(view), node);
-  const bool base_grad = base_impl->requires_grad();
-  copy_slices->next_edges_.push_back(base_grad ? gradient_edge(base) : Edge{});
-  copy_slices->input_meta_.push_back(base_grad ? meta_of(base_impl.get()) : Node::InputMeta{});
+  collect_next_edges(*copy_slices, {&base});
   for (size_t i = 0; i < node->next_edges_.size(); ++i) {
     copy_slices->next_edges_.push_back(node->next_edges_[i]);
     copy_slices->input_meta_.push_back(node->input_meta_[i]);
   }
-  set_history_of(base_impl.get(), copy_slices, 0);
-  set_view_history(view, {copy_slices, 0}, meta_of(base_impl.get()));
+  set_history_of(impl_of(base), copy_slices, 0);
+  set_view_history(view);
 }
 
 }  // namespace
 
 void refresh_view_history(TensorImpl* view) {
   view->view_version = view->storage->version;
-  TensorImpl* base = view->view_base.get();
-  if (!base->requires_grad()) return;
-  set_view_history(view, gradient_edge(Tensor(view->view_base)), meta_of(base));
+  if (view->view_base->requires_grad()) set_view_history(view);
 }
 
 void track_view(const Tensor& view, const Tensor& self) {
@@ -313,6 +320,13 @@ void rebase_history(const Tensor& self, const std::shared_ptr<Node>& node, uint3
     return;
   }
   set_history_of(impl, node, output_nr);
+}
+
+void record_overwrite(const Tensor& self, const char* name) {
+  if (!grad_mode() || !impl_of(self)->requires_grad()) return;
+  record_inplace(name, {&self}, self, {}, [](const tensor_list& g, const tensor_list&) {
+    return tensor_list{zeros_like(g[0])};
+  });
 }
 
 SavedVariable::SavedVariable(const Tensor& t, bool is_output) : is_output_(is_output) {

@@ -208,6 +208,11 @@ void record_inplace(const char* name, TensorRefs inputs, const Tensor& self,
   detail::save_all(*node, saved);
 }
 
+// The history of an op that overwrites self whatever it held (fill_, the random fills): a node
+// that passes no gradient to the old value (derivatives.yaml: "self: zeros_like(grad)"). Records
+// only when self requires grad under grad mode.
+void record_overwrite(const Tensor& self, const char* name);
+
 // True when an op with these inputs must record a node.
 [[gnu::always_inline]] inline bool should_record(TensorRefs inputs) {
   if (!grad_mode()) return false;

@@ -217,7 +217,7 @@ bool Tensor::is_inference() const {
 
 bool Tensor::is_leaf() const {
   check_defined(*this, "is_leaf");
-  impl_->requires_grad();  // a view's history is made again here if its base was written
+  autograd::sync_view_history(impl_.get());
   return !impl_->autograd || !impl_->autograd->grad_fn;
 }
 
@@ -234,7 +234,7 @@ const Tensor& Tensor::grad() const {
 const std::shared_ptr<autograd::Node>& Tensor::grad_fn() const {
   static const std::shared_ptr<autograd::Node> none;
   check_defined(*this, "grad_fn");
-  impl_->requires_grad();  // a view's history is made again here if its base was written
+  autograd::sync_view_history(impl_.get());
   return impl_->autograd ? impl_->autograd->grad_fn : none;
 }
 uint32_t Tensor::output_nr() const { return impl_->autograd ? impl_->autograd->output_nr : 0; }

@@ -112,10 +112,15 @@ namespace autograd {
 // Cold: most tensors are no views, and the check must not keep the ops' inline paths from being
 // inlined.
 [[gnu::cold]] void refresh_view_history(TensorImpl* view);
+// Brings a tracked view's history up to date before it is read: by requires_grad(), grad_fn(),
+// is_leaf() and the edges an op records.
+inline void sync_view_history(const TensorImpl* t) {
+  if (__builtin_expect(t->view_base != nullptr, 0) && t->view_version != t->storage->version)
+    refresh_view_history(const_cast<TensorImpl*>(t));
+}
 }  // namespace autograd
 inline bool TensorImpl::requires_grad() const {
-  if (__builtin_expect(view_base != nullptr, 0) && view_version != storage->version)
-    autograd::refresh_view_history(const_cast<TensorImpl*>(this));
+  autograd::sync_view_history(this);
   return autograd && autograd->requires_grad;
 }
 inline void TensorImpl::bump_version() {

@@ -192,11 +192,10 @@ void dgemm(Transpose ta, Transpose tb, int m, int n, int k, double alpha, const 
 
 namespace {
 // The BLAS's thread count is one global of OpenBLAS's: set_num_threads and the single-threaded
-// scopes agree on it under one lock. `wanted` is the pool's count; `serial_depth` how many scopes
-// are open (on any thread).
+// scopes agree on it under one lock. `serial_depth` is how many scopes are open (on any thread);
+// when the last closes, the BLAS gets the pool's count back.
 struct ThreadState {
   std::mutex mutex;
-  int wanted = 0;
   int serial_depth = 0;
 };
 ThreadState& thread_state() {
@@ -208,7 +207,6 @@ ThreadState& thread_state() {
 void set_num_threads(int n) {
   ThreadState& s = thread_state();
   std::lock_guard<std::mutex> lock(s.mutex);
-  s.wanted = n;
   if (s.serial_depth == 0 && library().set_threads) library().set_threads(n);
 }
 
@@ -221,8 +219,7 @@ SingleThreaded::SingleThreaded() {
 SingleThreaded::~SingleThreaded() {
   ThreadState& s = thread_state();
   std::lock_guard<std::mutex> lock(s.mutex);
-  if (--s.serial_depth == 0 && library().set_threads)
-    library().set_threads(s.wanted > 0 ? s.wanted : get_num_threads());
+  if (--s.serial_depth == 0 && library().set_threads) library().set_threads(get_num_threads());
 }
 
 int num_threads() { return library().get_threads ? library().get_threads() : 0; }

@@ -116,6 +116,13 @@ void fill_bias(T* out, const Tensor& bias, int64_t n, int64_t channels, int64_t 
     }
 }
 
+// One image's unfolded columns, [channels * kernel, positions] for the image side b; none for a
+// pointwise convolution, which reads and writes the image itself.
+Tensor column_buffer(const Tensor& b, const ConvShape& s) {
+  if (s.is_pointwise()) return Tensor();
+  return make_empty({b.size(1) * s.kernel_numel(), s.cols_numel()}, b.scalar_type());
+}
+
 // Image n of b as the [channels * kernel, positions] matrix the products read: unfolded into col,
 // or b's own elements for a pointwise convolution. The tensor and the matrix's offset in it.
 template <typename T>
@@ -190,11 +197,10 @@ void conv_unfold_gemm(const Tensor& a, const Tensor& b, const Tensor& w, const T
   const int64_t N = a.size(0), Ca = a.size(1), Cb = b.size(1);
   const int64_t K = s.kernel_numel(), L = s.cols_numel();
   const int64_t ca = Ca / groups, cb = Cb / groups, rows = cb * K;
-  const bool pointwise = s.is_pointwise();
   TG_DISPATCH_NUMERIC(a.scalar_type(), "convolution", [&] {
     fill_bias<scalar_t>(impl_of(a)->data_as<scalar_t>(), bias, N, Ca, L);
     for_each_piece(N, image_pieces(N, Ca * rows * L), [&](int64_t, int64_t n0, int64_t n1) {
-      Tensor col = pointwise ? Tensor() : make_empty({Cb * K, L}, b.scalar_type());
+      const Tensor col = column_buffer(b, s);
       for (int64_t n = n0; n < n1; ++n) {
         const auto [src, src_offset] = image_columns<scalar_t>(b, col, n, s);
         for (int64_t g = 0; g < groups; ++g)
@@ -214,7 +220,7 @@ void conv_gemm_fold(const Tensor& b, const Tensor& a, const Tensor& w, const Ten
   TG_DISPATCH_NUMERIC(a.scalar_type(), "conv_transpose", [&] {
     scalar_t* out = impl_of(b)->data_as<scalar_t>();
     for_each_piece(N, image_pieces(N, Ca * rows * L), [&](int64_t, int64_t n0, int64_t n1) {
-      Tensor col = pointwise ? Tensor() : make_empty({Cb * K, L}, b.scalar_type());
+      const Tensor col = column_buffer(b, s);
       for (int64_t n = n0; n < n1; ++n) {
         // A pointwise product writes the image directly; otherwise the columns, folded after.
         const Tensor& dst = pointwise ? b : col;
@@ -243,7 +249,6 @@ void conv_weight_gemm(const Tensor& w, const Tensor& a, const Tensor& b, const C
   const int64_t N = a.size(0), Ca = a.size(1), Cb = b.size(1);
   const int64_t K = s.kernel_numel(), L = s.cols_numel();
   const int64_t ca = Ca / groups, cb = Cb / groups, rows = cb * K;
-  const bool pointwise = s.is_pointwise();
   TG_DISPATCH_NUMERIC(a.scalar_type(), "convolution_backward", [&] {
     const int64_t pieces = image_pieces(N, Ca * rows * L);
     // The first piece sums into w; each other piece into a buffer of its own, added to w in piece
@@ -258,7 +263,7 @@ void conv_weight_gemm(const Tensor& w, const Tensor& a, const Tensor& b, const C
       const Tensor& dst = partial[static_cast<size_t>(p)];
       scalar_t* dp = impl_of(dst)->data_as<scalar_t>();
       std::fill(dp, dp + Ca * rows, scalar_t(0));
-      Tensor col = pointwise ? Tensor() : make_empty({Cb * K, L}, b.scalar_type());
+      const Tensor col = column_buffer(b, s);
       for (int64_t n = n0; n < n1; ++n) {
         const auto [src, src_offset] = image_columns<scalar_t>(b, col, n, s);
         for (int64_t g = 0; g < groups; ++g)

@@ -241,11 +241,7 @@ Tensor& Tensor::fill_(const Scalar& v) {
   autograd::check_inplace(*this, {}, "fill_");
   kernels::fill(*this, v);
   impl_->bump_version();
-  if (impl_->requires_grad() && autograd::GradMode::is_enabled())
-    autograd::record_inplace("FillBackward0", {this}, *this, {},
-                             [](const autograd::tensor_list& g, const autograd::tensor_list&) {
-                               return autograd::tensor_list{zeros_like(g[0])};
-                             });
+  autograd::record_overwrite(*this, "FillBackward0");
   return *this;
 }
 

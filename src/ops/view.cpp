@@ -22,7 +22,7 @@ Tensor make_view_op(const Tensor& self, IntArrayRef sizes, IntArrayRef strides, 
                      [bw = std::forward<BW>(bw)](const tensor_list& g, const tensor_list&) {
                        return tensor_list{bw(g[0])};
                      });
-  // Set after the view's own history: a tracked view's set_history is an in-place write.
+  // After the view's own history: set_history stops tracking the tensor it is given.
   if (autograd::grad_mode()) autograd::track_view(out, self);
   return out;
 }

@@ -154,17 +154,6 @@ void check_normal_args(const Tensor& t, double std, const char* op) {
   check_floating(t.scalar_type(), t.sizes(), op);
 }
 
-// uniform_ and normal_ are differentiable in PyTorch with a zero gradient
-// (derivatives.yaml: "self: zeros_like(grad)"), like fill_.
-void record_inplace(Tensor& self, const char* name) {
-  if (impl_of(self)->requires_grad() && autograd::GradMode::is_enabled()) {
-    autograd::record_inplace(name, {&self}, self, {},
-                             [](const autograd::tensor_list& g, const autograd::tensor_list&) {
-                               return autograd::tensor_list{zeros_like(g[0])};
-                             });
-  }
-}
-
 Tensor finish(Tensor t, const TensorOptions& options) {
   detail::check_cpu(options.device(), "tensor factory");
   if (options.requires_grad()) t.requires_grad_(true);
@@ -212,7 +201,7 @@ Tensor& Tensor::uniform_(double from, double to, Generator* gen) {
     uniform_fill(*this, from, to, guard.get(), order_of(*this), contiguous);
   }
   impl_of(*this)->bump_version();
-  record_inplace(*this, "UniformBackward0");
+  autograd::record_overwrite(*this, "UniformBackward0");
   return *this;
 }
 
@@ -227,7 +216,7 @@ Tensor& Tensor::normal_(double mean, double std, Generator* gen) {
     normal_fill(*this, mean, std, guard.get(), order_of(*this), contiguous);
   }
   impl_of(*this)->bump_version();
-  record_inplace(*this, "NormalBackward0");
+  autograd::record_overwrite(*this, "NormalBackward0");
   return *this;
 }
 
@@ -492,7 +481,7 @@ void check_random_fill(Tensor& t, const char* op) {
 
 void finish_fill(Tensor& t, const char* node) {
   impl_of(t)->bump_version();
-  record_inplace(t, node);
+  autograd::record_overwrite(t, node);
 }
 
 // One bernoulli draw per element of `out`, in the order perm gives, against the probabilities p
@@ -673,7 +662,7 @@ Tensor& Tensor::random_(int64_t to, Generator* gen) {
     NoGradGuard no_grad;  // the node below is random_(to)'s own
     random_(0, to, gen);
   }
-  record_inplace(*this, "RandomBackward1");
+  autograd::record_overwrite(*this, "RandomBackward1");
   return *this;
 }
 
